@@ -27,7 +27,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
     private ArrayBufferWriter<byte> Frame(TRequest message, WriteOptions? writeOptions)
     {
         var compress = _options.RequestCompression is { } encoding && !GrpcCompression.IsIdentity(encoding) &&
-                       ((writeOptions ?? _options.WriteOptions)?.Flags & WriteFlags.NoCompress) == 0;
+                       ((writeOptions ?? _options.WriteOptions)?.Flags ?? WriteFlags.None).HasFlag(WriteFlags.NoCompress) == false;
         var buffer = new ArrayBufferWriter<byte>(GrpcProtocol.HeaderSize + 256);
         MessageFraming.WriteMessage(buffer, message, compress, _channel.Options.MaxSendMessageSize);
         return buffer;

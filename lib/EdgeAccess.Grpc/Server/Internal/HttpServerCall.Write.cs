@@ -51,7 +51,7 @@ internal sealed partial class HttpServerCall
                 await SendHeadersAsync(null).ConfigureAwait(false);
             }
 
-            var noCompress = ((writeOptions ?? WriteOptions)?.Flags & WriteFlags.NoCompress) != 0;
+            var noCompress = ((writeOptions ?? WriteOptions)?.Flags ?? WriteFlags.None).HasFlag(WriteFlags.NoCompress);
             var writer = _http.Response.BodyWriter;
             if (WebMode == GrpcWebMode.Text)
             {

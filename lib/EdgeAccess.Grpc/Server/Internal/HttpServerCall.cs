@@ -121,6 +121,12 @@ internal sealed partial class HttpServerCall : ServerCallContext, IDisposable
             ArmDeadline(timeout);
         }
 
+        if (_http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            // A stream may carry any number of messages; each one is limited on its own.
+            bodySize.MaxRequestBodySize = null;
+        }
+
         if (_method.Type != MethodType.Unary && _http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
             // Streaming calls may legitimately stay idle; they are bounded by deadlines, keepalive
