@@ -6,7 +6,8 @@ namespace EdgeAccess.Grpc.Web;
 /// <summary>
 /// Decodes a <c>grpc-web-text</c> request body as it streams in. The body is base64 and may be
 /// several padded chunks back to back (PROTOCOL-WEB), so decoding proceeds in whole 4-character
-/// quanta and restarts after each padded quantum. Invalid base64 surfaces as
+/// quanta and restarts after each padded quantum. Whitespace (a trailing newline from curl or
+/// <c>base64</c>) is skipped. Invalid base64 surfaces as
 /// <see cref="InvalidDataException"/>, which ends the call with a clean status.
 /// </summary>
 internal sealed class Base64DecodingStream(Stream inner) : Stream
@@ -55,7 +56,7 @@ internal sealed class Base64DecodingStream(Stream inner) : Stream
                 _innerEnded = true;
             }
 
-            _encodedCount += read;
+            _encodedCount += RemoveWhitespace(_encoded.AsSpan(_encodedCount, read));
             DecodeAvailable();
         }
 
@@ -95,6 +96,21 @@ internal sealed class Base64DecodingStream(Stream inner) : Stream
         // Keep the partial quantum for the next read.
         _encoded.AsSpan(consumed, _encodedCount - consumed).CopyTo(_encoded);
         _encodedCount -= consumed;
+    }
+
+    // Compacts the span in place without ASCII whitespace; returns the new length.
+    private static int RemoveWhitespace(Span<byte> span)
+    {
+        var kept = 0;
+        foreach (var b in span)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                span[kept++] = b;
+            }
+        }
+
+        return kept;
     }
 
     private void EnsureDecodedCapacity(int size)
