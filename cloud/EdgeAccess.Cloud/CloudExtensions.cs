@@ -1,0 +1,23 @@
+using EdgeAccess.Grpc.Services;
+
+namespace EdgeAccess.Cloud;
+
+/// <summary>The hub's own services. The domain (rights, feeds, bookings) grows here.</summary>
+public static class CloudExtensions
+{
+    /// <summary>Registers the hub's services.</summary>
+    public static WebApplicationBuilder AddEdgeAccessCloud(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddEdgeAccessGrpcHealth();
+        builder.Services.AddEdgeAccessGrpcReflection();
+        return builder;
+    }
+
+    /// <summary>Maps the hub's gRPC services.</summary>
+    public static WebApplication MapEdgeAccessCloud(this WebApplication app)
+    {
+        app.MapGrpcHealth();
+        app.MapGrpcReflection();
+        return app;
+    }
+}

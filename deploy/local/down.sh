@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Stops what deploy/local/up.sh started.
+set -uo pipefail
+RUN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.run"
+for pidfile in "$RUN"/*.pid; do
+  [ -f "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null && echo "stopped $(basename "$pidfile" .pid) (pid $pid)"
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+done

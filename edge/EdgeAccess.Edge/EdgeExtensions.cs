@@ -1,0 +1,31 @@
+using EdgeAccess.Edge.HubLink;
+using EdgeAccess.Grpc.Client;
+using EdgeAccess.Grpc.Services;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAccess.Edge;
+
+/// <summary>The edge node's own services. Replica, decisions and journal grow here.</summary>
+public static class EdgeExtensions
+{
+    /// <summary>Registers the edge node's services.</summary>
+    public static WebApplicationBuilder AddEdgeAccessEdge(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EdgeOptions>().BindConfiguration("EdgeAccess:Edge").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.HubAddress));
+        builder.Services.AddSingleton<HubLinkState>();
+        builder.Services.AddHostedService<HubLinkWorker>();
+        builder.Services.AddHealthChecks().AddCheck<HubLinkHealthCheck>("hub-link");
+        builder.Services.AddEdgeAccessGrpcHealth();
+        builder.Services.AddEdgeAccessGrpcReflection();
+        return builder;
+    }
+
+    /// <summary>Maps the edge node's gRPC services.</summary>
+    public static WebApplication MapEdgeAccessEdge(this WebApplication app)
+    {
+        app.MapGrpcHealth();
+        app.MapGrpcReflection();
+        return app;
+    }
+}
