@@ -73,6 +73,7 @@ run_suite() { # name script
   fi
 }
 run_suite python-interop tests/interop/python/run.sh
+run_suite python-standard tests/interop/python/run-standard.sh
 run_suite node-interop tests/interop/node/run.sh
 
 echo "==> summary"

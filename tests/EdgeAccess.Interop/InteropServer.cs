@@ -1,5 +1,6 @@
 using EdgeAccess.Grpc.Hosting;
 using EdgeAccess.Grpc.Server;
+using EdgeAccess.Grpc.Services;
 using EdgeAccess.Grpc.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,8 @@ public static class InteropServer
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddEdgeAccessGrpc();
+        builder.Services.AddEdgeAccessGrpcHealth();
+        builder.Services.AddEdgeAccessGrpcReflection();
         builder.Services.AddEdgeAccessGrpcWeb(web =>
         {
             foreach (var origin in corsOrigins)
@@ -42,6 +45,8 @@ public static class InteropServer
         var app = builder.Build();
         app.UseEdgeAccessGrpcWeb();
         app.MapGrpcService<TestServiceImpl>();
+        app.MapGrpcHealth();
+        app.MapGrpcReflection();
         return app;
     }
 }

@@ -57,7 +57,7 @@ internal static class GrpcTimeout
         }
 
         var ticks = timeout.Ticks;
-        if (ticks * 100 <= MaxValue)
+        if (ticks <= MaxValue / 100)
         {
             return (ticks * 100).ToString(CultureInfo.InvariantCulture) + "n";
         }
@@ -72,7 +72,8 @@ internal static class GrpcTimeout
         ];
         foreach (var (perUnit, unit) in units)
         {
-            var amount = (ticks + perUnit - 1) / perUnit;
+            // Rounded up without overflow, even for TimeSpan.MaxValue.
+            var amount = (ticks / perUnit) + (ticks % perUnit == 0 ? 0 : 1);
             if (amount <= MaxValue)
             {
                 return amount.ToString(CultureInfo.InvariantCulture) + unit;

@@ -15,6 +15,14 @@ public sealed class GrpcServerOptions
     /// <summary>Largest response message sent; null for no limit. A larger one ends the call with RESOURCE_EXHAUSTED.</summary>
     public int? MaxSendMessageSize { get; set; }
 
+    /// <summary>
+    /// How long the one request of a unary or server-streaming call may take to arrive complete
+    /// (message and end of stream). A client that stalls gets DEADLINE_EXCEEDED on that call only;
+    /// Kestrel's own minimum data rate is off because it would reset the whole connection.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SingleRequestReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Compress every response with this encoding when the client accepts it (e.g. <c>gzip</c>); null to leave it to each call.</summary>
     public string? ResponseCompression { get; set; }
 

@@ -16,6 +16,9 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : ICallState
 {
     private const string UserAgent = "grpc-csharp-edgeaccess/1.0";
 
+    // Timers cannot be armed further out than this; a later deadline behaves as none on both sides.
+    private static readonly TimeSpan MaxTimerDueTime = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly GrpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
@@ -37,11 +40,18 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : ICallState
         _options = options;
         var time = channel.Options.TimeProvider;
         _started = time.GetTimestamp();
+        // The call's span must not become the caller's current activity: the constructor runs on
+        // the caller's execution context, and later work there would hang off a finished span.
+        var callerActivity = Activity.Current;
         _activity = GrpcTelemetry.StartActivity(method, ActivityKind.Client);
+        Activity.Current = callerActivity;
         if (options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
             var remaining = deadline.ToUniversalTime() - time.GetUtcNow().UtcDateTime;
-            _deadlineCts = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            if (remaining < MaxTimerDueTime)
+            {
+                _deadlineCts = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            }
         }
 
         _cts = _deadlineCts is null

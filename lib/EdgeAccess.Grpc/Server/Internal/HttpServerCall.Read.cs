@@ -27,14 +27,24 @@ internal sealed partial class HttpServerCall
     public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        var message = await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(new Status(StatusCode.Internal, "The request stream ended without a message."));
-        if (await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
+        using var timeout = new CancellationTokenSource(_options.SingleRequestReadTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, timeout.Token);
+        try
         {
-            throw new RpcException(new Status(StatusCode.Internal, "A unary request carried more than one message."));
-        }
+            var message = await ReadMessageAsync(parser, linked.Token).ConfigureAwait(false)
+                ?? throw new RpcException(new Status(StatusCode.Internal, "The request stream ended without a message."));
+            if (await ReadMessageAsync(parser, linked.Token).ConfigureAwait(false) is not null)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "A unary request carried more than one message."));
+            }
 
-        return message;
+            return message;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                $"The request did not arrive complete within {_options.SingleRequestReadTimeout.TotalSeconds:0.#} s."));
+        }
     }
 
     /// <summary>The request stream of a client-streaming or duplex call.</summary>

@@ -127,11 +127,11 @@ internal sealed partial class HttpServerCall : ServerCallContext, IDisposable
             bodySize.MaxRequestBodySize = null;
         }
 
-        if (_method.Type != MethodType.Unary && _http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        if (_http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
-            // Streaming calls may legitimately stay idle; they are bounded by deadlines, keepalive
-            // pings and the stream limit instead. Unary calls keep Kestrel's minimum data rate, so a
-            // client that never finishes its request cannot hold a stream open for ever.
+            // Streams may legitimately stay idle, and Kestrel enforces its rate by resetting the
+            // whole HTTP/2 connection. Calls are bounded instead by deadlines, keepalive pings, the
+            // stream limit and, for single-request calls, SingleRequestReadTimeout.
             rate.MinDataRate = null;
         }
     }

@@ -25,7 +25,7 @@ internal sealed class ServerCallRunner(GrpcServerOptions options, TimeProvider t
         GrpcTelemetry.ServerCallsStarted.Add(1,
             new KeyValuePair<string, object?>("rpc.service", method.ServiceName),
             new KeyValuePair<string, object?>("rpc.method", method.Name));
-        var activity = GrpcTelemetry.StartActivity(method, ActivityKind.Server);
+        var activity = GrpcTelemetry.StartActivity(method, ActivityKind.Server, RemoteParent(http));
         using var call = new HttpServerCall(http, method, options, time);
         var status = Status.DefaultSuccess;
         try
@@ -85,6 +85,28 @@ internal sealed class ServerCallRunner(GrpcServerOptions options, TimeProvider t
 
         GrpcTelemetry.Complete(activity, status);
         GrpcTelemetry.RecordDuration(GrpcTelemetry.ServerDuration, method, status, time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// The caller's span from the W3C <c>traceparent</c> / <c>tracestate</c> metadata, when ASP.NET
+    /// Core has not already made it the current activity (it does so only while something listens).
+    /// </summary>
+    private static ActivityContext RemoteParent(HttpContext http)
+    {
+        if (Activity.Current is not null)
+        {
+            return default;
+        }
+
+        DistributedContextPropagator.Current.ExtractTraceIdAndState(http.Request.Headers,
+            static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+            {
+                values = null;
+                var header = ((IHeaderDictionary)carrier!)[name];
+                value = header.Count == 0 ? null : header.ToString();
+            },
+            out var traceParent, out var traceState);
+        return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent) ? parent : default;
     }
 
     /// <summary>
