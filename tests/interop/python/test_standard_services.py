@@ -19,7 +19,6 @@ always "python-standard: N passed, N failed"; the exit status is non-zero unless
 """
 
 import os
-import shlex
 import shutil
 import signal
 import socket
@@ -35,10 +34,12 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 import grpc  # noqa: E402
 from google.protobuf import descriptor_pb2, descriptor_pool  # noqa: E402
 
+# The same launcher conventions as the interop matrix.
+from test_interop import free_port, program_command  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 PROTO_ROOT = HERE.parents[2] / "lib" / "EdgeAccess.Grpc" / "Protos"
 PROTO_DIRS = {"health": "grpc/health/v1", "reflection": "grpc/reflection/v1alpha"}
-ENV_COMMAND = "EDGEACCESS_INTEROP_CMD"
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT_S = float(os.environ.get("EDGEACCESS_INTEROP_STARTUP_TIMEOUT", "60"))
 RPC_TIMEOUT_S = 10.0
@@ -67,20 +68,6 @@ def generate_stubs(target):
     import health_pb2, health_pb2_grpc, reflection_pb2, reflection_pb2_grpc  # noqa: E401
 
     return health_pb2, health_pb2_grpc, reflection_pb2, reflection_pb2_grpc
-
-
-def program_command():
-    command = os.environ.get(ENV_COMMAND, "").strip()
-    if not command:
-        raise RuntimeError("%s is not set: it must hold the command prefix of the program under "
-                           "test, e.g. 'dotnet /path/EdgeAccess.Interop.dll'" % ENV_COMMAND)
-    return shlex.split(command)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
 
 
 class Server:
