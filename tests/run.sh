@@ -41,6 +41,13 @@ add_counts() { # suite passed failed
 
 # --- 3. .NET suites (xunit; counts from the TRX files) -------------------------------------
 echo "==> .NET tests"
+# A test project missing from the solution would silently never run: count it as a failure.
+for project in tests/*/*.Tests.csproj; do
+  if ! grep -qF "$(basename "$project")" EdgeAccess.sln; then
+    echo "!! $project is not in EdgeAccess.sln, so it would not run"
+    add_counts "${project%%.csproj}" 0 1
+  fi
+done
 dotnet test EdgeAccess.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$RESULTS/dotnet" -- RunConfiguration.TestSessionTimeout=1800000 2>&1 \
   | grep -vE '^\s*$' | tail -n 60
