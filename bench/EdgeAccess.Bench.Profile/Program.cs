@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAccess.Bench.Profile;
@@ -14,7 +15,8 @@ using Microsoft.Extensions.Logging;
 // Reference servers for finding where the unary time of our server goes, all on the same Kestrel
 // h2c setup as the interop server (EdgeAccess.Grpc.Hosting: the same limits, h2c on localhost):
 //
-//   EdgeAccess.Bench.Profile --port=N --mode=bare|lean|interop [--logging=warning|none] [--alloc-sample=true]
+//   EdgeAccess.Bench.Profile --port=N --mode=bare|lean|interop [--logging=warning|none] [--grpc-web=true|false]
+//                            [--alloc-sample=true]
 //
 //   bare     POST /grpc.testing.TestService/UnaryCall drains the request body and answers with the
 //            bytes a gRPC server sends for the benchmark's SimpleRequest (response_size=10): HTTP 200,
@@ -29,7 +31,12 @@ using Microsoft.Extensions.Logging;
 // as the interop server does; "none" registers no logger. It matters: with any logger enabled for
 // Microsoft.AspNetCore.Hosting.Diagnostics, ASP.NET Core starts an Activity and a logging scope per
 // request. (For --mode=interop, set Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None
-// in the environment to the same effect.)
+// in the environment to the same effect.) --grpc-web=false (lean only) leaves out the gRPC-web and
+// CORS middleware, which every request passes through otherwise. --flushes=1|2|3 (bare only,
+// default 2) sets how many times the bare endpoint flushes a response: 1 = headers, message and
+// trailers go out together when the request ends; 2 = the message is flushed, then the trailers;
+// 3 = headers, message and trailers each flushed, which is what our layer does for a unary call
+// (response.StartAsync, FlushAsync after the message, CompleteAsync).
 //
 // Every mode also answers GET /bench/stats with the process's allocated bytes, GC counts and CPU
 // time, so a run of a known number of requests gives bytes and CPU per request. With
@@ -67,7 +74,14 @@ switch (mode)
                 kestrel.ListenLocalhostGrpc(port);
             });
             app = builder.Build();
-            app.MapPost("/grpc.testing.TestService/UnaryCall", BareEndpoint.UnaryAsync);
+            var flushes = flags.GetValueOrDefault("flushes", "2");
+            app.MapPost("/grpc.testing.TestService/UnaryCall", flushes switch
+            {
+                "1" => BareEndpoint.UnaryOneFlushAsync,
+                "2" => BareEndpoint.UnaryAsync,
+                "3" => BareEndpoint.UnaryThreeFlushesAsync,
+                _ => throw new ArgumentException("--flushes must be 1, 2 or 3"),
+            });
             break;
         }
 
@@ -83,10 +97,19 @@ switch (mode)
             });
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddEdgeAccessGrpc();
-            builder.Services.AddEdgeAccessGrpcWeb();
+            var grpcWeb = flags.GetValueOrDefault("grpc-web", "true") == "true";
+            if (grpcWeb)
+            {
+                builder.Services.AddEdgeAccessGrpcWeb();
+            }
+
             builder.Services.AddSingleton<LeanTestService>();
             app = builder.Build();
-            app.UseEdgeAccessGrpcWeb();
+            if (grpcWeb)
+            {
+                app.UseEdgeAccessGrpcWeb();
+            }
+
             app.MapGrpcService<LeanTestService>();
             break;
         }
@@ -130,7 +153,33 @@ namespace EdgeAccess.Bench.Profile
 
         public static async Task UnaryAsync(HttpContext http)
         {
-            // Drain the request body, as a gRPC server must before it can answer a unary call.
+            await DrainAsync(http);
+            http.Response.ContentType = "application/grpc";
+            await http.Response.BodyWriter.WriteAsync(UnaryResponse, http.RequestAborted);
+            http.Response.AppendTrailer("grpc-status", "0");
+        }
+
+        public static async Task UnaryOneFlushAsync(HttpContext http)
+        {
+            await DrainAsync(http);
+            http.Response.ContentType = "application/grpc";
+            http.Response.BodyWriter.Write(UnaryResponse);
+            http.Response.AppendTrailer("grpc-status", "0");
+        }
+
+        public static async Task UnaryThreeFlushesAsync(HttpContext http)
+        {
+            await DrainAsync(http);
+            http.Response.ContentType = "application/grpc";
+            await http.Response.StartAsync(http.RequestAborted);
+            await http.Response.BodyWriter.WriteAsync(UnaryResponse, http.RequestAborted);
+            http.Response.AppendTrailer("grpc-status", "0");
+            await http.Response.CompleteAsync();
+        }
+
+        // Drain the request body, as a gRPC server must before it can answer a unary call.
+        private static async Task DrainAsync(HttpContext http)
+        {
             var reader = http.Request.BodyReader;
             while (true)
             {
@@ -138,13 +187,9 @@ namespace EdgeAccess.Bench.Profile
                 reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
-                    break;
+                    return;
                 }
             }
-
-            http.Response.ContentType = "application/grpc";
-            await http.Response.BodyWriter.WriteAsync(UnaryResponse, http.RequestAborted);
-            http.Response.AppendTrailer("grpc-status", "0");
         }
     }
 

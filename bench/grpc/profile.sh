@@ -5,9 +5,12 @@
 #
 #   bare, no logger        a bare Kestrel endpoint answering with fixed gRPC bytes: the ceiling;
 #   bare, console logger   the same with the interop program's logging (console at Warning), which
-#                          makes ASP.NET Core start an Activity and a log scope per request;
+#                          makes ASP.NET Core start an Activity and a log scope per request; it
+#                          flushes twice per call (message, then trailers); two variants flush once
+#                          (all at the end) and three times (headers, message, trailers: as ours);
 #   lean                   our gRPC layer, hosted as the interop program is, with a minimal
 #                          UnaryCall (no metadata echo) whose service is registered once in DI;
+#   lean, no gRPC-web      the same without the gRPC-web and CORS middleware;
 #   interop                our interop server as bench/grpc/run.sh measures it ("ours");
 #   interop, no hosting log  the same with Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None;
 #   interop, workstation GC  the interop program's own default GC instead of Server GC;
@@ -32,14 +35,17 @@ WARM_REQUESTS="${PROFILE_WARM_REQUESTS:-50000}"
 CLIENTS="${BENCH_CLIENTS:-8}"
 STREAMS="${BENCH_STREAMS:-32}"
 ALLOC_SAMPLE="${PROFILE_ALLOC_SAMPLE:-0}"
-# label | --mode | --logging | DOTNET_gcServer | extra environment
+# label | --mode | --logging | DOTNET_gcServer | extra environment | extra arguments
 ROWS=(
-  "bare Kestrel, no logger|bare|none|1|"
-  "bare Kestrel, console logger|bare|warning|1|"
-  "ours, minimal service|lean|warning|1|"
-  "ours (interop server)|interop|warning|1|"
-  "ours, no hosting-diagnostics log|interop|warning|1|Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None"
-  "ours, workstation GC|interop|warning|0|"
+  "bare Kestrel, no logger|bare|none|1||"
+  "bare Kestrel, console logger|bare|warning|1||"
+  "bare Kestrel, console logger, 1 flush per call|bare|warning|1||--flushes=1"
+  "bare Kestrel, console logger, 3 flushes per call (as ours)|bare|warning|1||--flushes=3"
+  "ours, minimal service|lean|warning|1||"
+  "ours, minimal service, no gRPC-web/CORS middleware|lean|warning|1||--grpc-web=false"
+  "ours (interop server)|interop|warning|1||"
+  "ours, no hosting-diagnostics log|interop|warning|1|Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None|"
+  "ours, workstation GC|interop|warning|0||"
 )
 PY=/usr/bin/python3
 DLL="$ROOT/bench/EdgeAccess.Bench.Profile/bin/Release/net10.0/EdgeAccess.Bench.Profile.dll"
@@ -102,7 +108,8 @@ h2() {
 {
   echo "## Unary cost breakdown ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
   echo
-  echo "h2load -t 1 -c $CLIENTS -m $STREAMS -n $REQUESTS after $WARM_REQUESTS warm-up requests; $(nproc) cores."
+  echo "h2load -t 1 -c $CLIENTS -m $STREAMS -n $REQUESTS after $WARM_REQUESTS warm-up requests; $(nproc) cores;" \
+    "commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)."
   echo
   echo "| server | GC | req/s | server CPU µs/req | allocated B/req | gen0 GCs per 100k req | gen1 | gen2 | other load before (cores) |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -110,13 +117,13 @@ h2() {
 
 : > "$WORK/allocs.md"
 for row in "${ROWS[@]}"; do
-  IFS='|' read -r label mode logging gc extra <<<"$row"
+  IFS='|' read -r label mode logging gc extra args <<<"$row"
   background="$(wait_for_quiet)"
   port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
   sample=()
   ((ALLOC_SAMPLE == 1)) && sample=(--alloc-sample=true)
-  # $extra is one NAME=value or empty; env takes it as an assignment.
-  env DOTNET_gcServer="$gc" $extra dotnet "$DLL" --port="$port" --mode="$mode" --logging="$logging" "${sample[@]}" \
+  # $extra is one NAME=value or empty (env takes it as an assignment); $args is one flag or empty.
+  env DOTNET_gcServer="$gc" $extra dotnet "$DLL" --port="$port" --mode="$mode" --logging="$logging" $args "${sample[@]}" \
     > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do

@@ -372,7 +372,8 @@ export BENCH_STARTED="$STARTED" BENCH_ROUNDS="$ROUNDS" BENCH_DURATION="$DURATION
   BENCH_CLIENTS="$CLIENTS" BENCH_STREAMS="$STREAMS" STREAM_CALLS STREAM_MESSAGES STREAM_TIME_LIMIT \
   STREAM_H2LOAD_DURATION OURS_ENV BENCH_QUIET_CORES="$QUIET_CORES"
 export BENCH_VERSIONS
-BENCH_VERSIONS="$(printf '%s; %s; node %s, @grpc/grpc-js %s; grpcio %s (%s); %s; %s cores, %s' \
+BENCH_VERSIONS="$(printf 'commit %s; %s; %s; node %s, @grpc/grpc-js %s; grpcio %s (%s); %s; %s cores, %s' \
+  "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
   "$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ { v = $2 } END { print "ASP.NET Core " v }')" \
   "$(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print ".NET " v }')" \
   "$(node --version)" "$(node -p "require('$NODE_DIR/node_modules/@grpc/grpc-js/package.json').version")" \
