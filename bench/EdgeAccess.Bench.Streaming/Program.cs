@@ -131,7 +131,7 @@ namespace EdgeAccess.Bench.Streaming
             // The time limit cancels every call still running; a short grace on the deadline lets the
             // cancellation, not the deadline, end them, so a cut call is told apart from a failure.
             using var limit = new CancellationTokenSource(timeLimit);
-            var deadline = DateTime.UtcNow + timeLimit + TimeSpan.FromSeconds(5);
+            var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + timeLimit + TimeSpan.FromSeconds(5);
             var clients = channels.Select(c => new TestService.Client(c)).ToArray();
             var stopwatch = Stopwatch.StartNew();
             var tasks = Enumerable.Range(0, calls)

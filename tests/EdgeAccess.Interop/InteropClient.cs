@@ -226,13 +226,16 @@ public sealed class InteropClient(GrpcChannel channel, TimeProvider time)
         CheckPayload((await _client.UnaryCallAsync(plain, deadline: Deadline())).Payload, 314159);
     }
 
+    // The description asks the client to check the compressed flag of each response message.
     private async Task ServerCompressedUnaryAsync()
     {
         foreach (var compress in new[] { true, false })
         {
             var request = LargeRequest();
             request.ResponseCompressed = new BoolValue { Value = compress };
-            CheckPayload((await _client.UnaryCallAsync(request, deadline: Deadline())).Payload, 314159);
+            using var call = _client.UnaryCallAsync(request, deadline: Deadline());
+            CheckPayload((await call).Payload, 314159);
+            Check(call.LastResponseCompressed == compress, $"response compressed flag {call.LastResponseCompressed}, expected {compress}");
         }
     }
 
@@ -274,8 +277,10 @@ public sealed class InteropClient(GrpcChannel channel, TimeProvider time)
         using var call = _client.StreamingOutputCall(request, deadline: Deadline());
         Check(await call.ResponseStream.MoveNext(), "no first response");
         CheckPayload(call.ResponseStream.Current.Payload, 31415);
+        Check(call.LastResponseCompressed, "first response was not compressed");
         Check(await call.ResponseStream.MoveNext(), "no second response");
         CheckPayload(call.ResponseStream.Current.Payload, 92653);
+        Check(!call.LastResponseCompressed, "second response was compressed");
         Check(!await call.ResponseStream.MoveNext(), "extra response");
     }
 

@@ -15,6 +15,12 @@ public interface ICallState : IDisposable
     Metadata GetTrailers();
 }
 
+/// <summary>Implemented by calls that know how their response messages arrived.</summary>
+internal interface IResponseCompressionInfo
+{
+    bool LastResponseCompressed { get; }
+}
+
 /// <summary>A unary call in progress. Await it for the response.</summary>
 public sealed class AsyncUnaryCall<TResponse> : IDisposable
 {
@@ -32,6 +38,9 @@ public sealed class AsyncUnaryCall<TResponse> : IDisposable
 
     /// <summary>The response headers, once they arrive.</summary>
     public Task<Metadata> ResponseHeadersAsync => _state.ResponseHeadersAsync;
+
+    /// <summary>Whether the most recently read response message arrived compressed (for diagnostics and the interop suite).</summary>
+    public bool LastResponseCompressed => _state is IResponseCompressionInfo info && info.LastResponseCompressed;
 
     /// <summary>The call's status; valid once the call has ended.</summary>
     public Status GetStatus() => _state.GetStatus();
@@ -64,6 +73,9 @@ public sealed class AsyncServerStreamingCall<TResponse> : IDisposable
     /// <summary>The response headers, once they arrive.</summary>
     public Task<Metadata> ResponseHeadersAsync => _state.ResponseHeadersAsync;
 
+    /// <summary>Whether the most recently read response message arrived compressed (for diagnostics and the interop suite).</summary>
+    public bool LastResponseCompressed => _state is IResponseCompressionInfo info && info.LastResponseCompressed;
+
     /// <summary>The call's status; valid once the call has ended.</summary>
     public Status GetStatus() => _state.GetStatus();
 
@@ -95,6 +107,9 @@ public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>The response headers, once they arrive.</summary>
     public Task<Metadata> ResponseHeadersAsync => _state.ResponseHeadersAsync;
+
+    /// <summary>Whether the most recently read response message arrived compressed (for diagnostics and the interop suite).</summary>
+    public bool LastResponseCompressed => _state is IResponseCompressionInfo info && info.LastResponseCompressed;
 
     /// <summary>The call's status; valid once the call has ended.</summary>
     public Status GetStatus() => _state.GetStatus();
@@ -130,6 +145,9 @@ public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>The response headers, once they arrive.</summary>
     public Task<Metadata> ResponseHeadersAsync => _state.ResponseHeadersAsync;
+
+    /// <summary>Whether the most recently read response message arrived compressed (for diagnostics and the interop suite).</summary>
+    public bool LastResponseCompressed => _state is IResponseCompressionInfo info && info.LastResponseCompressed;
 
     /// <summary>The call's status; valid once the call has ended.</summary>
     public Status GetStatus() => _state.GetStatus();

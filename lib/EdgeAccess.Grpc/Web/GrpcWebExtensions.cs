@@ -2,6 +2,7 @@ using EdgeAccess.Grpc.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace EdgeAccess.Grpc.Web;
 
@@ -42,7 +43,9 @@ public static class GrpcWebExtensions
     /// <summary>Serves gRPC-web on the gRPC endpoints and answers CORS for the configured origins.</summary>
     public static IApplicationBuilder UseEdgeAccessGrpcWeb(this IApplicationBuilder app)
     {
-        app.UseCors(CorsPolicyName);
+        // CORS concerns browsers only, and a browser sends Origin on every cross-origin call and
+        // preflight; native gRPC clients never do, so their calls skip the CORS work entirely.
+        app.UseWhen(http => http.Request.Headers.ContainsKey(HeaderNames.Origin), browser => browser.UseCors(CorsPolicyName));
         return app.UseMiddleware<GrpcWebMiddleware>();
     }
 }

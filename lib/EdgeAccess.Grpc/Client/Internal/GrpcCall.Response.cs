@@ -11,6 +11,9 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
     private PipeReader? _responseReader;
     private string? _responseEncoding;
 
+    /// <summary>Whether the most recently read response message arrived compressed.</summary>
+    public bool LastResponseCompressed { get; private set; }
+
     private async Task<HttpResponseMessage?> SendAsync(HttpRequestMessage request)
     {
         try
@@ -123,6 +126,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 _responseReader, _method.ResponseParser, _channel.Options.MaxReceiveMessageSize, _responseEncoding, token).ConfigureAwait(false);
             if (received is { } message)
             {
+                LastResponseCompressed = message.WasCompressed;
                 return message.Message;
             }
 

@@ -10,7 +10,7 @@ namespace EdgeAccess.Grpc.Client.Internal;
 /// One client call over HTTP/2. Split by aspect: starting and ending (this file), the request
 /// stream (<c>.Request.cs</c>), the response stream and status (<c>.Response.cs</c>).
 /// </summary>
-internal sealed partial class GrpcCall<TRequest, TResponse> : ICallState
+internal sealed partial class GrpcCall<TRequest, TResponse> : ICallState, IResponseCompressionInfo
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
@@ -60,9 +60,6 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : ICallState
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headersTcs.Task;
-
-    /// <summary>Completes when the call has a final status.</summary>
-    internal Task<Status> StatusTask => _statusTcs.Task;
 
     public Status GetStatus() =>
         _statusTcs.Task.IsCompletedSuccessfully
