@@ -1,3 +1,5 @@
+using EdgeAccess.Cloud.Rights;
+using EdgeAccess.Cloud.Storage;
 using EdgeAccess.Grpc.Services;
 
 namespace EdgeAccess.Cloud;
@@ -8,6 +10,8 @@ public static class CloudExtensions
     /// <summary>Registers the hub's services.</summary>
     public static WebApplicationBuilder AddEdgeAccessCloud(this WebApplicationBuilder builder)
     {
+        builder.AddEdgeAccessStorage();
+        builder.Services.AddEdgeAccessRights();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
         return builder;

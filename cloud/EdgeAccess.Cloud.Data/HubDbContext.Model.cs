@@ -1,0 +1,129 @@
+using System.Text;
+using EdgeAccess.Cloud.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace EdgeAccess.Cloud.Data;
+
+public sealed partial class HubDbContext
+{
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Site>(e => e.ToTable("sites"));
+        modelBuilder.Entity<Door>(e => e.ToTable("doors"));
+        modelBuilder.Entity<Person>(e => e.ToTable("people"));
+        modelBuilder.Entity<Card>(e => e.ToTable("cards"));
+        modelBuilder.Entity<Group>(e => e.ToTable("groups"));
+        modelBuilder.Entity<GroupNesting>(e =>
+        {
+            e.ToTable("group_nestings");
+            e.HasKey(x => new { x.ParentId, x.ChildId });
+        });
+        modelBuilder.Entity<Membership>(e => e.ToTable("memberships"));
+        modelBuilder.Entity<HolidayCalendar>(e =>
+        {
+            e.ToTable("holiday_calendars");
+            e.HasMany(x => x.Holidays).WithOne().HasForeignKey(x => x.CalendarId);
+        });
+        modelBuilder.Entity<HolidayEntry>(e =>
+        {
+            e.ToTable("holidays");
+            e.HasKey(x => new { x.CalendarId, x.Date });
+        });
+        modelBuilder.Entity<Schedule>(e =>
+        {
+            e.ToTable("schedules");
+            e.Property(x => x.Definition).HasColumnType("jsonb");
+            e.HasMany(x => x.Calendars).WithOne().HasForeignKey(x => x.ScheduleId);
+        });
+        modelBuilder.Entity<ScheduleCalendar>(e =>
+        {
+            e.ToTable("schedule_calendars");
+            e.HasKey(x => new { x.ScheduleId, x.CalendarId });
+        });
+        modelBuilder.Entity<AccessScheme>(e =>
+        {
+            e.ToTable("access_schemes");
+            e.HasMany(x => x.Doors).WithOne().HasForeignKey(x => x.SchemeId);
+        });
+        modelBuilder.Entity<AccessSchemeDoor>(e =>
+        {
+            e.ToTable("access_scheme_doors");
+            e.HasKey(x => new { x.SchemeId, x.DoorId });
+        });
+        modelBuilder.Entity<DirectGrant>(e => e.ToTable("direct_grants"));
+        modelBuilder.Entity<EffectiveRight>(e =>
+        {
+            e.ToTable("effective_rights");
+            e.HasKey(x => new { x.CardId, x.DoorId });
+        });
+        modelBuilder.Entity<ReplicaRecord>(e =>
+        {
+            e.ToTable("replica_records");
+            e.HasKey(x => new { x.SiteId, x.Kind, x.EntityId });
+        });
+        modelBuilder.Entity<FeedHead>(e =>
+        {
+            e.ToTable("feed_heads");
+            e.HasKey(x => x.SiteId);
+        });
+        modelBuilder.Entity<FeedEntry>(e =>
+        {
+            e.ToTable("feed_entries");
+            e.HasKey(x => new { x.SiteId, x.Position });
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Before).HasColumnType("jsonb");
+            e.Property(x => x.After).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<IdempotencyKey>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(x => new { x.ActorId, x.RequestId });
+        });
+        modelBuilder.Entity<User>(e => e.ToTable("users"));
+        modelBuilder.Entity<Session>(e => e.ToTable("sessions"));
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            // Versioned rows carry their etag as an optimistic-concurrency token.
+            if (typeof(IVersioned).IsAssignableFrom(entity.ClrType))
+            {
+                entity.FindProperty(nameof(IVersioned.Version))!.IsConcurrencyToken = true;
+            }
+
+            // The SQL migrations use snake_case; map every column onto it.
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    internal static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeAccess.Cloud.Rights;
+
+/// <summary>Registers the rights compiler and the change processor.</summary>
+public static class RightsExtensions
+{
+    /// <summary>Adds <see cref="HubChanges"/> and <see cref="RightsCompiler"/>.</summary>
+    public static IServiceCollection AddEdgeAccessRights(this IServiceCollection services)
+    {
+        services.AddSingleton<RightsCompiler>();
+        services.AddSingleton<HubChanges>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}
