@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAccess.Cloud.Rights;
 
@@ -10,7 +11,7 @@ public static class RightsExtensions
     {
         services.AddSingleton<RightsCompiler>();
         services.AddSingleton<HubChanges>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

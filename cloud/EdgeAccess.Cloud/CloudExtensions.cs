@@ -12,6 +12,7 @@ public static class CloudExtensions
     {
         builder.AddEdgeAccessStorage();
         builder.Services.AddEdgeAccessRights();
+        builder.Services.AddSingleton<Admin.Common.Idempotency>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
         return builder;

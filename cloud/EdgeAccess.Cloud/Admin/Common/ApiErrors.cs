@@ -2,7 +2,7 @@ using EdgeAccess.Grpc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace EdgeAccess.Cloud.Admin;
+namespace EdgeAccess.Cloud.Admin.Common;
 
 /// <summary>
 /// The statuses the admin API answers with, so every service words them alike: bad input names the
