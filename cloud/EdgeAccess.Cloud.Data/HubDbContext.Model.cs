@@ -71,6 +71,7 @@ public sealed partial class HubDbContext
         {
             e.ToTable("feed_entries");
             e.HasKey(x => new { x.SiteId, x.Position });
+            e.Property(x => x.Txid).HasColumnType("xid8").ValueGeneratedOnAdd();
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {
@@ -103,7 +104,7 @@ public sealed partial class HubDbContext
         }
     }
 
-    internal static string ToSnakeCase(string name)
+    public static string ToSnakeCase(string name)
     {
         var builder = new StringBuilder(name.Length + 8);
         for (var i = 0; i < name.Length; i++)

@@ -1,22 +1,93 @@
 using EdgeAccess.Cloud.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace EdgeAccess.Cloud.Rights;
 
-/// <summary>What a set of tracked changes means: audit entries, scope seeds, records to replicate.</summary>
+/// <summary>
+/// What a set of tracked admin changes means for the rest of the hub: the audit rows to write, the
+/// people and doors whose rights must be recompiled (as seeds, resolved against the database before
+/// and after the save), and the replicated records (sites, doors, cards, schedules) to republish.
+/// </summary>
 public sealed partial class ChangePlan
 {
     /// <summary>The audit trail rows for the change.</summary>
     public List<AuditEntry> AuditEntries { get; } = [];
 
     /// <summary>True when nothing is tracked as changed.</summary>
-    public bool IsEmpty => AuditEntries.Count == 0;
+    public bool IsEmpty => AuditEntries.Count == 0 && !HasSeeds;
+
+    internal HashSet<Guid> Persons { get; } = [];
+    internal HashSet<Guid> Cards { get; } = [];
+    internal HashSet<Guid> GroupsAllDoors { get; } = [];
+    internal List<(Guid Group, Guid DoorsFromGroup)> GroupsDoorsFrom { get; } = [];
+    internal List<(Guid Scheme, Guid Door)> SchemeDoors { get; } = [];
+    internal List<(Guid Group, Guid Scheme)> GroupScheme { get; } = [];
+    internal HashSet<Guid> DoorsWide { get; } = [];
+
+    internal HashSet<Guid> Sites { get; } = [];
+    internal HashSet<Guid> NewSites { get; } = [];
+    internal Dictionary<Guid, Guid> Doors { get; } = [];          // door -> site before the change
+    internal HashSet<Guid> CardRecords { get; } = [];
+    internal Dictionary<Guid, Guid> Schedules { get; } = [];      // schedule -> site
+    internal HashSet<Guid> Calendars { get; } = [];
+    internal List<GroupNesting> AddedNestings { get; } = [];
+
+    private bool HasSeeds => Persons.Count + Cards.Count + GroupsAllDoors.Count + GroupsDoorsFrom.Count + SchemeDoors.Count
+        + GroupScheme.Count + DoorsWide.Count + Sites.Count + Doors.Count + CardRecords.Count + Schedules.Count + Calendars.Count > 0;
 
     internal static ChangePlan FromTracker(ChangeTracker tracker, ChangeActor actor, DateTimeOffset now)
     {
-        _ = tracker;
-        _ = actor;
-        _ = now;
-        return new ChangePlan();
+        tracker.DetectChanges();
+        var plan = new ChangePlan();
+        foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        {
+            if (entry.State == EntityState.Modified && !entry.Properties.Any(p => p.IsModified && !IsBookkeeping(p.Metadata.Name)))
+            {
+                continue;
+            }
+
+            Stamp(entry, now);
+            plan.AddAudit(entry, actor, now);
+            plan.AddSeeds(entry);
+        }
+
+        return plan;
     }
+
+    private static bool IsBookkeeping(string property) => property is nameof(IVersioned.Version) or nameof(IVersioned.UpdatedAt) or nameof(IVersioned.CreatedAt);
+
+    private static void Stamp(EntityEntry entry, DateTimeOffset now)
+    {
+        if (entry.Entity is not IVersioned versioned)
+        {
+            if (entry.State == EntityState.Added && entry.Metadata.FindProperty("CreatedAt") is { } created
+                && entry.Property(created.Name).CurrentValue is DateTimeOffset { Ticks: 0 })
+            {
+                entry.Property(created.Name).CurrentValue = now;
+            }
+
+            return;
+        }
+
+        switch (entry.State)
+        {
+            case EntityState.Added:
+                versioned.Version = 1;
+                versioned.CreatedAt = now;
+                versioned.UpdatedAt = now;
+                break;
+            case EntityState.Modified:
+                versioned.Version = (long)entry.Property(nameof(IVersioned.Version)).OriginalValue! + 1;
+                versioned.UpdatedAt = now;
+                break;
+        }
+    }
+
+    private static T Original<T>(EntityEntry entry, string property) => (T)entry.Property(property).OriginalValue!;
+
+    private static T Current<T>(EntityEntry entry, string property) => (T)entry.Property(property).CurrentValue!;
+
+    private static bool Changed(EntityEntry entry, string property) =>
+        entry.State != EntityState.Modified || entry.Property(property).IsModified;
 }

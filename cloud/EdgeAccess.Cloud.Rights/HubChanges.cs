@@ -1,4 +1,5 @@
 using EdgeAccess.Cloud.Data;
+using EdgeAccess.Cloud.Rights.Compiler;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using EdgeAccess.Cloud.Rights.Compiler;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

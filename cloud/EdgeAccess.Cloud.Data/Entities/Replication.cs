@@ -50,5 +50,11 @@ public sealed class FeedEntry
     public Guid? DoorId { get; set; }
     public bool Deleted { get; set; }
     public byte[]? Payload { get; set; }
+
+    /// <summary>
+    /// The appending transaction's id (<c>xid8</c>), kept for diagnosis: ids are assigned when a
+    /// transaction starts writing, so they need not follow commit (and position) order.
+    /// </summary>
+    public ulong Txid { get; set; }
     public DateTimeOffset CommittedAt { get; set; }
 }

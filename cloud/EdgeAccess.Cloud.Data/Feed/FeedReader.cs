@@ -48,7 +48,7 @@ public static class FeedReader
 
         var entries = new List<FeedEntry>(Math.Min(limit, (int)Math.Min(int.MaxValue, Math.Max(0, head - after))));
         await using (var command = new NpgsqlCommand("""
-            SELECT position, kind, entity_id, door_id, deleted, payload, committed_at FROM feed_entries
+            SELECT position, kind, entity_id, door_id, deleted, payload, committed_at, txid FROM feed_entries
             WHERE site_id = $1 AND position > $2 ORDER BY position LIMIT $3
             """, connection, transaction))
         {
@@ -68,6 +68,7 @@ public static class FeedReader
                     Deleted = reader.GetBoolean(4),
                     Payload = reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5),
                     CommittedAt = reader.GetFieldValue<DateTimeOffset>(6),
+                    Txid = reader.GetFieldValue<ulong>(7),
                 });
             }
         }

@@ -18,7 +18,8 @@ public static class PostgresServer
     /// <summary>Creates an empty database; returns its connection string.</summary>
     public static async Task<string> CreateEmptyDatabaseAsync(string prefix = "t")
     {
-        var name = $"ea_{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}"[..50].ToLowerInvariant();
+        var unique = $"ea_{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        var name = unique[..Math.Min(unique.Length, 60)];
         await using (var admin = new NpgsqlConnection(ServerConnectionString.Value))
         {
             await admin.OpenAsync();

@@ -1,0 +1,68 @@
+using EdgeAccess.Schedules;
+
+namespace EdgeAccess.Cloud.Rights.Compiler;
+
+/// <summary>The slice of the rights model a compile needs, loaded once per compile.</summary>
+internal sealed class RightsModel
+{
+    public Dictionary<Guid, GroupNode> Groups { get; } = [];
+    public Dictionary<Guid, List<SchemeInfo>> SchemesByGroup { get; } = [];
+    public Dictionary<Guid, DoorInfo> Doors { get; } = [];
+    public Dictionary<Guid, PersonInfo> People { get; } = [];
+
+    private readonly Dictionary<Guid, List<(Guid Group, IReadOnlyList<Guid> Chain)>> _reachable = [];
+
+    /// <summary>The groups a membership of <paramref name="group"/> reaches (cached: the same for everyone).</summary>
+    public List<(Guid Group, IReadOnlyList<Guid> Chain)> Reachable(Guid group)
+    {
+        if (!_reachable.TryGetValue(group, out var reachable))
+        {
+            reachable = [.. RightsCalculator.ReachableGroups(this, group)];
+            _reachable[group] = reachable;
+        }
+
+        return reachable;
+    }
+
+    public PersonInfo Person(Guid id)
+    {
+        if (!People.TryGetValue(id, out var person))
+        {
+            person = new PersonInfo(id);
+            People[id] = person;
+        }
+
+        return person;
+    }
+}
+
+internal sealed class GroupNode(Guid id, string name, bool active)
+{
+    public Guid Id { get; } = id;
+    public string Name { get; } = name;
+    public bool Active { get; } = active;
+    public List<Guid> Parents { get; } = [];
+}
+
+internal sealed record SchemeInfo(Guid Id, string Name, Guid GroupId, Guid ScheduleId, bool RequiresPin, ValidityWindow Window)
+{
+    public List<Guid> Doors { get; } = [];
+}
+
+internal readonly record struct DoorInfo(Guid Id, Guid SiteId, string Name, bool RequiresPin);
+
+internal readonly record struct MembershipInfo(Guid GroupId, ValidityWindow Window, string RoleTitle);
+
+internal readonly record struct GrantInfo(Guid Id, Guid DoorId, Guid ScheduleId, bool RequiresPin, ValidityWindow Window);
+
+internal readonly record struct CardInfo(Guid Id, Guid PersonId, bool Active, ValidityWindow Window);
+
+internal sealed class PersonInfo(Guid id)
+{
+    public Guid Id { get; } = id;
+    public bool Active { get; set; }
+    public bool Exists { get; set; }
+    public List<MembershipInfo> Memberships { get; } = [];
+    public List<GrantInfo> Grants { get; } = [];
+    public List<CardInfo> Cards { get; } = [];
+}
