@@ -1,0 +1,300 @@
+using EdgeAccess.Cloud.Data;
+using EdgeAccess.Cloud.Data.Entities;
+using EdgeAccess.Cloud.Data.Feed;
+using EdgeAccess.Cloud.Rights;
+using EdgeAccess.Cloud.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace EdgeAccess.Cloud.Tests.Rights;
+
+/// <summary>
+/// Hundreds of random admin edits through the incremental path; after each batch a full compile
+/// must find nothing to change, and replaying each site's feed from position 0 must rebuild
+/// exactly the stored replicated state.
+/// </summary>
+public sealed class IncrementalEqualsFullTests : IAsyncLifetime
+{
+    private readonly HubServices _services = new();
+    private RightsWorld _world = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _services.InitializeAsync();
+        _world = new RightsWorld(_services);
+    }
+
+    public Task DisposeAsync() => _services.DisposeAsync();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task RandomEdits_IncrementalCompile_EqualsFullCompile(int seed)
+    {
+        var random = new Random(seed);
+        var t0 = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var sites = new List<Site> { await _world.SiteAsync($"s{seed}-a"), await _world.SiteAsync($"s{seed}-b", "America/New_York") };
+        var doors = new List<Door>();
+        var schedules = new List<Schedule>();
+        foreach (var site in sites)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                doors.Add(await _world.DoorAsync(site, $"d{i}", pin: i == 0));
+            }
+
+            schedules.Add(await _world.ScheduleAsync(site, "always"));
+            schedules.Add(await _world.ScheduleAsync(site, "office", 480, 1080));
+        }
+
+        var groups = new List<Group>();
+        for (var i = 0; i < 10; i++)
+        {
+            groups.Add(await _world.GroupAsync($"s{seed}-g{i}"));
+        }
+
+        var people = new List<Person>();
+        for (var i = 0; i < 20; i++)
+        {
+            var person = await _world.PersonAsync($"p{i}");
+            people.Add(person);
+            await _world.CardAsync(person);
+        }
+
+        DateTimeOffset? RandomTime() => random.Next(3) == 0 ? null : t0.AddDays(random.Next(-30, 60));
+        (DateTimeOffset?, DateTimeOffset?) RandomWindow()
+        {
+            var (a, b) = (RandomTime(), RandomTime());
+            return a is not null && b is not null && a >= b ? (b, a.Value.AddDays(1)) : (a, b);
+        }
+
+        T Pick<T>(IReadOnlyList<T> list) => list[random.Next(list.Count)];
+
+        var rejected = 0;
+        for (var step = 1; step <= 240; step++)
+        {
+            try
+            {
+                await RandomEditAsync();
+            }
+            catch (HubValidationException)
+            {
+                rejected++;   // a nesting cycle: refused, nothing written
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation })
+            {
+                rejected++;   // a duplicate membership or a reference still in use
+            }
+
+            if (step % 40 == 0)
+            {
+                await using var db = _services.NewContext();
+                var report = await _services.Compiler.VerifyAsync(db, CancellationToken.None).WithTimeout();
+                Assert.True(report.Consistent, $"seed {seed}, step {step}: {report}");
+            }
+        }
+
+        Assert.InRange(rejected, 0, 200);
+        await using (var db = _services.NewContext())
+        {
+            Assert.True(await db.EffectiveRights.CountAsync() > 10, "the random model should grant something");
+        }
+
+        await AssertFeedReplaysToStoredStateAsync(sites);
+
+        async Task RandomEditAsync()
+        {
+            await using var db = _services.NewContext();
+            switch (random.Next(12))
+            {
+                case 0:
+                case 1:
+                {
+                    var (from, to) = RandomWindow();
+                    db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), PersonId = Pick(people).Id, GroupId = Pick(groups).Id, ValidFrom = from, ValidTo = to });
+                    break;
+                }
+
+                case 2:
+                    if (await db.Memberships.OrderBy(m => m.Id).Skip(random.Next(Math.Max(1, await db.Memberships.CountAsync()))).FirstOrDefaultAsync() is { } m)
+                    {
+                        db.Memberships.Remove(m);
+                    }
+
+                    break;
+                case 3:
+                {
+                    var (child, parent) = (Pick(groups), Pick(groups));
+                    if (child.Id != parent.Id && !await db.GroupNestings.AnyAsync(n => n.ChildId == child.Id && n.ParentId == parent.Id))
+                    {
+                        db.GroupNestings.Add(new GroupNesting { ChildId = child.Id, ParentId = parent.Id });
+                    }
+
+                    break;
+                }
+
+                case 4:
+                    if (await db.GroupNestings.FirstOrDefaultAsync() is { } nesting)
+                    {
+                        db.GroupNestings.Remove(nesting);
+                    }
+
+                    break;
+                case 5:
+                {
+                    var group = await db.Groups.FindAsync(Pick(groups).Id);
+                    group!.Active = !group.Active;
+                    break;
+                }
+
+                case 6:
+                {
+                    var site = Pick(sites);
+                    var (from, to) = RandomWindow();
+                    var scheme = new AccessScheme
+                    {
+                        Id = Guid.CreateVersion7(),
+                        SiteId = site.Id,
+                        GroupId = Pick(groups).Id,
+                        ScheduleId = Pick(schedules.Where(s => s.SiteId == site.Id).ToList()).Id,
+                        Name = "scheme-" + Guid.NewGuid().ToString("N")[..8],
+                        RequiresPin = random.Next(4) == 0,
+                        ValidFrom = from,
+                        ValidTo = to,
+                    };
+                    scheme.Doors.AddRange(doors.Where(d => d.SiteId == site.Id && random.Next(2) == 0).Select(d => new AccessSchemeDoor { SchemeId = scheme.Id, DoorId = d.Id }));
+                    db.AccessSchemes.Add(scheme);
+                    break;
+                }
+
+                case 7:
+                    if (await db.AccessSchemes.Include(s => s.Doors).OrderBy(s => s.Id).FirstOrDefaultAsync(s => s.Doors.Count > 0) is { } withDoors)
+                    {
+                        if (random.Next(3) == 0)
+                        {
+                            db.AccessSchemes.Remove(withDoors);
+                        }
+                        else if (random.Next(2) == 0)
+                        {
+                            withDoors.Doors.RemoveAt(0);
+                        }
+                        else
+                        {
+                            withDoors.GroupId = Pick(groups).Id;
+                        }
+                    }
+
+                    break;
+                case 8:
+                {
+                    var card = await db.Cards.OrderBy(c => c.Id).Skip(random.Next(await db.Cards.CountAsync())).FirstAsync();
+                    switch (random.Next(3))
+                    {
+                        case 0: card.Status = (CardStatus)random.Next(3); break;
+                        case 1: (card.ValidFrom, card.ValidTo) = RandomWindow(); break;
+                        default: card.PersonId = Pick(people).Id; break;
+                    }
+
+                    break;
+                }
+
+                case 9:
+                {
+                    var door = Pick(doors);
+                    var (from, to) = RandomWindow();
+                    db.DirectGrants.Add(new DirectGrant
+                    {
+                        Id = Guid.CreateVersion7(),
+                        PersonId = Pick(people).Id,
+                        DoorId = door.Id,
+                        ScheduleId = Pick(schedules.Where(s => s.SiteId == door.SiteId).ToList()).Id,
+                        ValidFrom = from,
+                        ValidTo = to,
+                    });
+                    break;
+                }
+
+                case 10:
+                {
+                    var door = await db.Doors.FindAsync(Pick(doors).Id);
+                    door!.RequiresPin = !door.RequiresPin;
+                    break;
+                }
+
+                default:
+                {
+                    var person = await db.People.FindAsync(Pick(people).Id);
+                    if (random.Next(2) == 0)
+                    {
+                        person!.Active = !person.Active;
+                    }
+                    else
+                    {
+                        db.Cards.Add(new Card { Id = Guid.CreateVersion7(), PersonId = person!.Id, NumberHash = Guid.NewGuid().ToByteArray(), LastDigits = "1234" });
+                    }
+
+                    break;
+                }
+            }
+
+            await _services.Changes.SaveAsync(db, RightsWorld.Tester, CancellationToken.None).WithTimeout();
+        }
+    }
+
+    [Fact]
+    public async Task Verify_StoredRightTamperedWith_IsReportedAndFullCompileRepairsIt()
+    {
+        var site = await _world.SiteAsync("tamper");
+        var door = await _world.DoorAsync(site, "door");
+        var schedule = await _world.ScheduleAsync(site, "always");
+        var group = await _world.GroupAsync("tamper-g");
+        await _world.SchemeAsync(site, group, schedule, doors: door);
+        var person = await _world.PersonAsync("Gus");
+        var card = await _world.CardAsync(person);
+        await _world.MemberAsync(person, group);
+        await using (var delete = _services.DataSource.CreateCommand("DELETE FROM effective_rights"))
+        {
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        await using var db = _services.NewContext();
+        var report = await _services.Compiler.VerifyAsync(db, CancellationToken.None);
+        Assert.Equal(1, report.RightsChanged);
+
+        var repaired = await _services.Compiler.FullCompileAsync(db, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(1, repaired.RightsChanged);
+        Assert.NotNull(await _world.RightAsync(card, door));
+        Assert.True((await _services.Compiler.VerifyAsync(db, CancellationToken.None)).Consistent);
+    }
+
+    private async Task AssertFeedReplaysToStoredStateAsync(List<Site> sites)
+    {
+        foreach (var site in sites)
+        {
+            var replayed = new Dictionary<(short, Guid, Guid?), string>();
+            foreach (var entry in await Feed.FeedTestSite.ReadAllAsync(_services.DataSource, site.Id))
+            {
+                var key = ((short)entry.Kind, entry.EntityId, entry.DoorId);
+                if (entry.Deleted)
+                {
+                    Assert.True(replayed.Remove(key), $"feed deletes {key} which it never created");
+                }
+                else
+                {
+                    replayed[key] = Convert.ToBase64String(entry.Payload!);
+                }
+            }
+
+            var stored = new Dictionary<(short, Guid, Guid?), string>();
+            await using var snapshot = await SiteSnapshot.OpenAsync(_services.DataSource, site.Id, CancellationToken.None);
+            await foreach (var record in snapshot.ReadAsync(CancellationToken.None))
+            {
+                stored[((short)record.Kind, record.EntityId, record.DoorId)] = Convert.ToBase64String(record.Payload);
+            }
+
+            Assert.Equal(stored.Count, replayed.Count);
+            Assert.All(stored, kv => Assert.Equal(kv.Value, replayed[kv.Key]));
+        }
+    }
+}

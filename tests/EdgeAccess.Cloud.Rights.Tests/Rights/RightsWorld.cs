@@ -1,0 +1,92 @@
+using EdgeAccess.Cloud.Data;
+using EdgeAccess.Cloud.Data.Entities;
+using EdgeAccess.Cloud.Rights;
+using EdgeAccess.Cloud.Rights.Schedules;
+using EdgeAccess.Cloud.Tests.Infrastructure;
+using EdgeAccess.Schedules;
+using NodaTime;
+
+namespace EdgeAccess.Cloud.Tests.Rights;
+
+/// <summary>Builds model entities for compiler tests and saves them through <see cref="HubChanges"/>.</summary>
+internal sealed class RightsWorld(HubServices services)
+{
+    public static readonly ChangeActor Tester = new(null, "tester");
+
+    public async Task SaveAsync(Action<HubDbContext> edit)
+    {
+        await using var db = services.NewContext();
+        edit(db);
+        await services.Changes.SaveAsync(db, Tester, CancellationToken.None);
+    }
+
+    public async Task<T> AddAsync<T>(T entity)
+        where T : class
+    {
+        await SaveAsync(db => db.Add(entity));
+        return entity;
+    }
+
+    public Task<Site> SiteAsync(string name, string zone = "Europe/Berlin") =>
+        AddAsync(new Site { Id = Guid.CreateVersion7(), Name = name, TimeZone = zone });
+
+    public Task<Door> DoorAsync(Site site, string name, bool pin = false) =>
+        AddAsync(new Door { Id = Guid.CreateVersion7(), SiteId = site.Id, Name = name, RequiresPin = pin });
+
+    public Task<Schedule> ScheduleAsync(Site site, string name, int startMinute = 0, int endMinute = 1440) =>
+        AddAsync(new Schedule
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            Name = name,
+            Definition = ScheduleJson.ToJson(
+                Enumerable.Range(1, 7).Select(d => new WeeklyInterval((IsoDayOfWeek)d, startMinute, endMinute)), [], []),
+        });
+
+    public Task<Person> PersonAsync(string name) => AddAsync(new Person { Id = Guid.CreateVersion7(), DisplayName = name });
+
+    public Task<Card> CardAsync(Person person, CardStatus status = CardStatus.Active, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        AddAsync(new Card
+        {
+            Id = Guid.CreateVersion7(),
+            PersonId = person.Id,
+            NumberHash = Guid.NewGuid().ToByteArray(),
+            LastDigits = "0000",
+            Status = status,
+            ValidFrom = from,
+            ValidTo = to,
+        });
+
+    public Task<Group> GroupAsync(string name, bool active = true) => AddAsync(new Group { Id = Guid.CreateVersion7(), Name = name, Active = active });
+
+    public Task<GroupNesting> NestAsync(Group child, Group parent) => AddAsync(new GroupNesting { ParentId = parent.Id, ChildId = child.Id });
+
+    public Task<Membership> MemberAsync(Person person, Group group, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        AddAsync(new Membership { Id = Guid.CreateVersion7(), PersonId = person.Id, GroupId = group.Id, ValidFrom = from, ValidTo = to });
+
+    public async Task<AccessScheme> SchemeAsync(Site site, Group group, Schedule schedule, bool pin = false, DateTimeOffset? from = null, DateTimeOffset? to = null, params Door[] doors)
+    {
+        var scheme = new AccessScheme
+        {
+            Id = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            GroupId = group.Id,
+            ScheduleId = schedule.Id,
+            Name = "scheme-" + Guid.NewGuid().ToString("N")[..8],
+            RequiresPin = pin,
+            ValidFrom = from,
+            ValidTo = to,
+        };
+        scheme.Doors.AddRange(doors.Select(d => new AccessSchemeDoor { SchemeId = scheme.Id, DoorId = d.Id }));
+        return await AddAsync(scheme);
+    }
+
+    /// <summary>The stored right of a card on a door (null when none).</summary>
+    public async Task<Protos.V1.RightRecord?> RightAsync(Card card, Door door)
+    {
+        await using var command = services.DataSource.CreateCommand("SELECT terms FROM effective_rights WHERE card_id = $1 AND door_id = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = card.Id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = door.Id });
+        return await command.ExecuteScalarAsync() is byte[] bytes ? Protos.V1.RightRecord.Parser.ParseFrom(bytes) : null;
+    }
+}
