@@ -87,7 +87,13 @@ public sealed partial class HubDbContext
         });
         modelBuilder.Entity<User>(e => e.ToTable("users"));
         modelBuilder.Entity<Session>(e => e.ToTable("sessions"));
+        modelBuilder.Entity<RotatedRefreshToken>(e =>
+        {
+            e.ToTable("session_rotated_tokens");
+            e.HasKey(x => x.RefreshHash);
+        });
 
+        MapRelationships(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             // Versioned rows carry their etag as an optimistic-concurrency token.
@@ -102,6 +108,31 @@ public sealed partial class HubDbContext
                 property.SetColumnName(ToSnakeCase(property.Name));
             }
         }
+    }
+
+    // The foreign keys of 0001_rights_model.sql, so EF orders inserts and deletes of dependent rows.
+    // Delete behaviours mirror the SQL: Cascade where the schema cascades, Restrict where it refuses.
+    private static void MapRelationships(ModelBuilder b)
+    {
+        b.Entity<Door>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Card>().HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<GroupNesting>().HasOne<Group>().WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<GroupNesting>().HasOne<Group>().WithMany().HasForeignKey(x => x.ChildId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<Membership>().HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<Membership>().HasOne<Group>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<HolidayCalendar>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Schedule>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<ScheduleCalendar>().HasOne<HolidayCalendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<AccessScheme>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<AccessScheme>().HasOne<Group>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<AccessScheme>().HasOne<Schedule>().WithMany().HasForeignKey(x => x.ScheduleId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<AccessSchemeDoor>().HasOne<Door>().WithMany().HasForeignKey(x => x.DoorId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<DirectGrant>().HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<DirectGrant>().HasOne<Door>().WithMany().HasForeignKey(x => x.DoorId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<DirectGrant>().HasOne<Schedule>().WithMany().HasForeignKey(x => x.ScheduleId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<User>().HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.SetNull);
+        b.Entity<RotatedRefreshToken>().HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<Session>().HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public static string ToSnakeCase(string name)

@@ -16,7 +16,7 @@ public sealed partial class ChangePlan
     };
 
     // Rows that are bookkeeping, not admin data.
-    private static bool IsAudited(object entity) => entity is not (AuditEntry or IdempotencyKey or Session or FeedHead or FeedEntry or EffectiveRight or ReplicaRecord);
+    private static bool IsAudited(object entity) => entity is not (AuditEntry or IdempotencyKey or Session or RotatedRefreshToken or FeedHead or FeedEntry or EffectiveRight or ReplicaRecord);
 
     private void AddAudit(EntityEntry entry, ChangeActor actor, DateTimeOffset now)
     {

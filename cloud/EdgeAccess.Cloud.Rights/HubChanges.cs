@@ -22,7 +22,9 @@ public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider tim
     /// <exception cref="DbUpdateException">The database refused the change (unique, foreign key, check).</exception>
     public async Task SaveAsync(HubDbContext db, ChangeActor actor, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        // PostgreSQL keeps microseconds: stamp what will be read back, so a create's answer equals a later read.
+        var clock = time.GetUtcNow();
+        var now = clock.AddTicks(-(clock.Ticks % 10));
         var ownTransaction = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
             : null;

@@ -1,3 +1,7 @@
+using EdgeAccess.Cloud.Admin.Access;
+using EdgeAccess.Cloud.Admin.People;
+using EdgeAccess.Cloud.Admin.Sites;
+using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Cloud.Storage;
 using EdgeAccess.Grpc.Services;
@@ -13,6 +17,12 @@ public static class CloudExtensions
         builder.AddEdgeAccessStorage();
         builder.Services.AddEdgeAccessRights();
         builder.Services.AddSingleton<Admin.Common.Idempotency>();
+        builder.Services.AddOptions<Feed.FeedOptions>().BindConfiguration(Feed.FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Feed.FeedMaintenanceService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Feed.FeedMaintenanceService>());
+        builder.AddEdgeAccessAuth();
+        builder.AddEdgeAccessPeopleAdmin();
+        builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
         return builder;
@@ -23,6 +33,10 @@ public static class CloudExtensions
     {
         app.MapGrpcHealth();
         app.MapGrpcReflection();
+        app.MapEdgeAccessAuth();
+        app.MapEdgeAccessSitesAdmin();
+        app.MapEdgeAccessPeopleAdmin();
+        app.MapEdgeAccessAccessQueries();
         return app;
     }
 }

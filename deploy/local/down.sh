@@ -10,3 +10,8 @@ for pidfile in "$RUN"/*.pid; do
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
 done
+# The demo's private PostgreSQL cluster (kept with --keep-db, as up.sh does when it restarts).
+if [ "${1:-}" != "--keep-db" ] && [ -f "$RUN/postgres.dir" ]; then
+  bash "$(dirname "${BASH_SOURCE[0]}")/postgres.sh" stop "$(cat "$RUN/postgres.dir")" && echo "stopped postgres"
+  rm -f "$RUN/postgres.dir"
+fi

@@ -18,8 +18,35 @@ command -v curl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 
 echo "==> building (Release)"
 dotnet build "$ROOT/EdgeAccess.sln" -c Release -nologo -v quiet >/dev/null 2>&1 || dotnet build "$ROOT/EdgeAccess.sln" -c Release -nologo -v quiet
-"$ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true
+"$ROOT/deploy/local/down.sh" --keep-db >/dev/null 2>&1 || true
 mkdir -p "$RUN"
+
+# The hub's database: a private PostgreSQL cluster (Debian binaries, run as the postgres user)
+# unless EdgeAccess__Database__ConnectionString points at one already.
+if [ -z "${EdgeAccess__Database__ConnectionString:-}" ]; then
+  PG_DIR="${EDGEACCESS_PG_DIR:-/tmp/edgeaccess-demo-pg}"
+  echo "==> PostgreSQL (private cluster in $PG_DIR, port 55440)"
+  server="$(bash "$ROOT/deploy/local/postgres.sh" start "$PG_DIR" 55440)"
+  psql -h 127.0.0.1 -p 55440 -U postgres -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'edgeaccess'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p 55440 -U postgres -d postgres -qc "CREATE DATABASE edgeaccess"
+  export EdgeAccess__Database__ConnectionString="${server/Database=postgres/Database=edgeaccess}"
+  echo "$PG_DIR" > "$RUN/postgres.dir"
+fi
+
+# Demo secrets, generated once per checkout and kept in .run/ (never committed): the card-hash key
+# and the bootstrap admin's password. They reach the hub through its environment, not its
+# command line, so they do not show in ps.
+if [ ! -f "$RUN/secrets.env" ]; then
+  umask 077
+  {
+    echo "EdgeAccess__Secrets__CardHashKey=$(head -c 32 /dev/urandom | base64)"
+    echo "EdgeAccess__Bootstrap__AdminUsername=admin"
+    echo "EdgeAccess__Bootstrap__AdminPassword=demo-$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  } > "$RUN/secrets.env"
+  umask 022
+fi
+set -a; . "$RUN/secrets.env"; set +a
+export EdgeAccess__Demo__Seed=true
 
 start() { # name project-dir args...
   local name="$1" dir="$2"; shift 2

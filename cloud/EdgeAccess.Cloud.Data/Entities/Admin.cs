@@ -63,3 +63,12 @@ public sealed class Session
     public DateTimeOffset RefreshExpires { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>A refresh token already exchanged; presenting it again revokes its session (reuse detection).</summary>
+public sealed class RotatedRefreshToken
+{
+    public required byte[] RefreshHash { get; set; }
+    public Guid SessionId { get; set; }
+    public DateTimeOffset RotatedAt { get; set; }
+    public DateTimeOffset Expires { get; set; }
+}

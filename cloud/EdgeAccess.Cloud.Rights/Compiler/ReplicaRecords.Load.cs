@@ -1,6 +1,7 @@
 using EdgeAccess.Cloud.Data.Entities;
 using EdgeAccess.Cloud.Rights.Schedules;
 using EdgeAccess.Protos.V1;
+using Entities = EdgeAccess.Cloud.Data.Entities;
 using Schedule = EdgeAccess.Cloud.Data.Entities.Schedule;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -57,21 +58,27 @@ internal static partial class ReplicaRecords
 
     private static async Task<Dictionary<Guid, (Guid Site, ScheduleRecord Record)>> LoadSchedulesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, CancellationToken cancellationToken)
     {
-        var holidays = new Dictionary<Guid, SortedDictionary<LocalDate, string>>();
+        // The calendars of each schedule, flattened by the same rule as everywhere else
+        // (ScheduleJson.Holidays), so the edge sees the holiday names the hub shows.
+        var calendars = new Dictionary<Guid, Dictionary<Guid, Entities.HolidayCalendar>>();
         await RightsLoader.ReadAsync(connection, transaction, """
-            SELECT sc.schedule_id, h.date, h.name FROM schedule_calendars sc JOIN holidays h ON h.calendar_id = sc.calendar_id
-            WHERE sc.schedule_id = ANY($1) ORDER BY sc.calendar_id
+            SELECT sc.schedule_id, sc.calendar_id, h.date, h.name FROM schedule_calendars sc JOIN holidays h ON h.calendar_id = sc.calendar_id
+            WHERE sc.schedule_id = ANY($1)
             """, [ids], r =>
             {
-                var schedule = r.GetGuid(0);
-                if (!holidays.TryGetValue(schedule, out var dates))
+                if (!calendars.TryGetValue(r.GetGuid(0), out var ofSchedule))
                 {
-                    dates = [];
-                    holidays[schedule] = dates;
+                    ofSchedule = [];
+                    calendars[r.GetGuid(0)] = ofSchedule;
                 }
 
-                var date = LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(1));
-                dates[date] = dates.TryGetValue(date, out var name) && name != r.GetString(2) ? $"{name} / {r.GetString(2)}" : r.GetString(2);
+                if (!ofSchedule.TryGetValue(r.GetGuid(1), out var calendar))
+                {
+                    calendar = new Entities.HolidayCalendar { Id = r.GetGuid(1), Name = "" };
+                    ofSchedule[calendar.Id] = calendar;
+                }
+
+                calendar.Holidays.Add(new Entities.HolidayEntry { CalendarId = calendar.Id, Date = r.GetFieldValue<DateOnly>(2), Name = r.GetString(3) });
             }, cancellationToken).ConfigureAwait(false);
 
         var result = new Dictionary<Guid, (Guid, ScheduleRecord)>();
@@ -81,7 +88,8 @@ internal static partial class ReplicaRecords
             cancellationToken).ConfigureAwait(false);
         foreach (var entity in entities)
         {
-            var definition = ScheduleJson.ToDefinition(entity, holidays.TryGetValue(entity.Id, out var dates) ? dates : new SortedDictionary<LocalDate, string>());
+            var holidays = calendars.TryGetValue(entity.Id, out var ofSchedule) ? ScheduleJson.Holidays(ofSchedule.Values) : new Dictionary<LocalDate, string>();
+            var definition = ScheduleJson.ToDefinition(entity, holidays);
             result[entity.Id] = (entity.SiteId, ToRecord(definition));
         }
 

@@ -24,12 +24,17 @@ public sealed class HubHost : IAsyncLifetime
     public const string CardHashKey = "dGVzdC1vbmx5LWNhcmQtaGFzaC1rZXktMzItYnl0ZXM=";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<WebApplicationBuilder>? _configure;
     private WebApplication? _app;
 
-    /// <summary>Creates a host; extra configuration overrides the defaults.</summary>
-    public HubHost(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Creates a host; extra configuration overrides the defaults, and <paramref name="configure"/>
+    /// may replace services (e.g. a fake <see cref="TimeProvider"/>) after the hub registered its own.
+    /// </summary>
+    public HubHost(IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         _settings = settings?.ToDictionary() ?? [];
+        _configure = configure;
     }
 
     /// <summary>Creates a host with default settings (xunit fixture constructor).</summary>
@@ -73,7 +78,9 @@ public sealed class HubHost : IAsyncLifetime
             settings[key] = value;
         }
 
-        _app = CloudHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        // Command-line form, so settings read while the builder is configured (the endpoints) see them too.
+        var args = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
+        _app = CloudHost.Build(args, _configure);
         await _app.StartAsync().WithTimeout(TimeSpan.FromSeconds(60));
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         WebAddress = new Uri($"http://127.0.0.1:{webPort}");
@@ -105,6 +112,9 @@ public sealed class HubHost : IAsyncLifetime
         };
         var access = NewToken();
         db.Users.Add(user);
+
+        // The model has no navigation between the two, so EF would not order the inserts itself.
+        await db.SaveChangesAsync();
         db.Sessions.Add(new Session
         {
             Id = Guid.CreateVersion7(),
