@@ -70,6 +70,17 @@ start edge-1 edge/EdgeAccess.Edge --EdgeAccess:Endpoints:GrpcPort=5200 --EdgeAcc
 wait_healthy hub http://127.0.0.1:5101/health
 wait_healthy edge-1 http://127.0.0.1:5201/health
 
+EA_DLL="$ROOT/cloud/EdgeAccess.Cli/bin/Release/net10.0/edgeaccess.dll"
+echo "==> the admin API from the command line (edgeaccess; more: dotnet $EA_DLL --help):"
+ea() { dotnet "$EA_DLL" --hub http://127.0.0.1:5100 "$@" 2>&1 | sed 's/^/    /' || true; }
+printf '%s\n' "$EdgeAccess__Bootstrap__AdminPassword" | ea login --user "$EdgeAccess__Bootstrap__AdminUsername" --password-stdin
+ea doors list
+echo "    \$ explain: Ben's card at Lab 1 next Monday 10:00 and 23:00 (site time)"
+echo 04A1B2C3D5 | ea explain --card-number-stdin --door "Lab 1" --at "$(date -d 'next monday' +%F)T10:00"
+echo 04A1B2C3D5 | ea explain --card-number-stdin --door "Lab 1" --at "$(date -d 'next monday' +%F)T23:00"
+ea who-can-open --door "Main entrance"
+echo "    (signed in as admin; the password is in .run/secrets.env)"
+
 echo "==> the edge node opened its own gRPC link to the hub:"
 for _ in $(seq 1 40); do
   if grep -q "reachable (version" "$RUN/edge-1.log"; then grep -m1 "reachable (version" "$RUN/edge-1.log" | sed 's/^ */    /'; break; fi
