@@ -47,10 +47,10 @@ public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider tim
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await compiler.CheckModelRulesAsync(db, plan, cancellationToken).ConfigureAwait(false);
             var scopeAfter = await compiler.ResolveAsync(db, plan, cancellationToken).ConfigureAwait(false);
-            var published = await compiler.PublishAsync(db, plan, scopeBefore.Union(scopeAfter), now, cancellationToken).ConfigureAwait(false);
-
+            // Audit first: publishing locks the sites' feed heads until commit, so it goes last.
             db.AuditEntries.AddRange(plan.AuditEntries);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            var published = await compiler.PublishAsync(db, plan, scopeBefore.Union(scopeAfter), now, cancellationToken).ConfigureAwait(false);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,9 @@ case "$cmd" in
         echo "unix_socket_directories = '$dir'"
         echo "max_connections = 300"
         echo "shared_buffers = 256MB"
+        # One full compile of a large site writes over 1 GB of WAL in a transaction: room for it
+        # without forced checkpoints in the middle.
+        echo "max_wal_size = 4GB"
         if [ "$mode" = "fast" ]; then
           echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
         fi

@@ -15,10 +15,14 @@ namespace EdgeAccess.Cloud.Data.Feed;
 /// <c>position &gt; cursor</c> can never see position p+1 before p — the failure of feeds keyed on a
 /// sequence or clock, where a later number commits first and a reader's cursor jumps past an
 /// earlier one still in flight. Sites are locked in id order, so two writers touching the same
-/// sites cannot deadlock. Call this as the last step before commit to keep the lock short.
+/// sites cannot deadlock. The changes are staged before the lock is taken; call this as the last
+/// step before commit to keep the lock short.
 /// </remarks>
 public static class FeedPublisher
 {
+    // Npgsql's 30 s default is too short for a full compile of a large site on a busy host.
+    private static readonly TimeSpan LargePublishTimeout = TimeSpan.FromMinutes(30);
+
     /// <summary>The LISTEN/NOTIFY channel; the payload is <c>site-id:head</c>.</summary>
     public const string NotifyChannel = "edgeaccess_feed";
 
@@ -36,50 +40,42 @@ public static class FeedPublisher
         }
 
         using var activity = DataTelemetry.ActivitySource.StartActivity("feed.publish");
-        var bySite = changes.GroupBy(c => c.SiteId).OrderBy(g => g.Key).ToList();
-        var ranges = new List<AppendedRange>(bySite.Count);
-        var positions = new long[changes.Count];
 
-        // 1. Allocate positions per site, locking the heads in a fixed order.
-        var startBySite = new Dictionary<Guid, long>();
-        foreach (var site in bySite)
-        {
-            var count = site.LongCount();
-            await using var allocate = new NpgsqlCommand(
-                "UPDATE feed_heads SET head = head + $2, updated_at = $3 WHERE site_id = $1 RETURNING head", connection, transaction);
-            allocate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = site.Key });
-            allocate.Parameters.Add(new NpgsqlParameter<long> { TypedValue = count });
-            allocate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            var head = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Site {site.Key} has no feed head; was it created through the hub?");
-            var last = (long)head;
-            startBySite[site.Key] = last - count + 1;
-            ranges.Add(new AppendedRange(site.Key, last - count + 1, last));
-        }
-
-        // Positions follow the order of the changes within each site, so the per-entity order the
-        // caller produced is the order readers see.
-        var next = new Dictionary<Guid, long>(startBySite);
+        // Each change gets its ordinal within its site (1..n, in the caller's order, which is the
+        // order readers will see); its position is the site's allocated base + ordinal.
+        var ordinals = new long[changes.Count];
+        var counts = new Dictionary<Guid, long>();
         for (var i = 0; i < changes.Count; i++)
         {
-            positions[i] = next[changes[i].SiteId]++;
+            counts[changes[i].SiteId] = ordinals[i] = counts.GetValueOrDefault(changes[i].SiteId) + 1;
         }
 
-        // 2. Stage the changes with binary COPY, then apply them set-wise.
+        // The state tables take only the last change to each record; the feed keeps them all.
+        var final = new bool[changes.Count];
+        var seen = new HashSet<(Guid, RecordKind, Guid, Guid?)>();
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            var c = changes[i];
+            final[i] = seen.Add((c.Kind == RecordKind.Right ? Guid.Empty : c.SiteId, c.Kind, c.EntityId, c.DoorId));
+        }
+
+        // 1. Stage the changes with binary COPY before taking any feed lock.
         await ExecuteAsync(connection, transaction, """
             CREATE TEMP TABLE IF NOT EXISTS feed_staging (
-                site_id uuid, position bigint, kind smallint, entity_id uuid, door_id uuid,
-                person_id uuid, payload bytea) ON COMMIT DROP
+                site_id uuid, ordinal bigint, kind smallint, entity_id uuid, door_id uuid,
+                person_id uuid, payload bytea, final boolean) ON COMMIT DROP
             """, cancellationToken).ConfigureAwait(false);
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY feed_staging (site_id, position, kind, entity_id, door_id, person_id, payload) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            "COPY feed_staging (site_id, ordinal, kind, entity_id, door_id, person_id, payload, final) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
+            // A publish of a million rights is legitimate (a full compile): allow it time.
+            importer.Timeout = LargePublishTimeout;
             for (var i = 0; i < changes.Count; i++)
             {
                 var change = changes[i];
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(change.SiteId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(positions[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(ordinals[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync((short)change.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(change.EntityId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                 await WriteNullableAsync(importer, change.DoorId, cancellationToken).ConfigureAwait(false);
@@ -92,52 +88,83 @@ public static class FeedPublisher
                 {
                     await importer.WriteAsync(change.Payload, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                 }
+
+                await importer.WriteAsync(final[i], NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // One round trip: the feed entries, then the state tables, where the last change to each
-        // record (highest position) decides whether it ends up present or deleted.
-        var right = (short)RecordKind.Right;
-        await using (var apply = new NpgsqlBatch(connection, transaction))
+        // 2. Allocate positions per site, locking the heads in a fixed (site id) order. From here
+        // to commit the heads stay locked, so everything after this point is kept short.
+        var ranges = new List<AppendedRange>(counts.Count);
+        foreach (var (site, count) in counts.OrderBy(c => c.Key))
         {
-            apply.BatchCommands.Add(new NpgsqlBatchCommand("""
+            await using var allocate = new NpgsqlCommand(
+                "UPDATE feed_heads SET head = head + $2, updated_at = $3 WHERE site_id = $1 RETURNING head", connection, transaction);
+            allocate.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = site });
+            allocate.Parameters.Add(new NpgsqlParameter<long> { TypedValue = count });
+            allocate.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            var head = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Site {site} has no feed head; was it created through the hub?");
+            ranges.Add(new AppendedRange(site, (long)head - count + 1, (long)head));
+        }
+
+        // 3. One round trip: the feed entries, then the state tables, where the last change to each
+        // record (the "final" one) decides whether it ends up present or deleted. A large staging
+        // table is analysed first: a temp table has no statistics, and the joins need them.
+        var right = (short)RecordKind.Right;
+        const string Positioned = "(SELECT s.*, s.ordinal + b.base - 1 AS position FROM feed_staging s JOIN unnest($1::uuid[], $2::bigint[]) b(site_id, base) ON b.site_id = s.site_id)";
+        NpgsqlParameter[] Bases() =>
+        [
+            new NpgsqlParameter<Guid[]> { TypedValue = ranges.Select(r => r.SiteId).ToArray() },
+            new NpgsqlParameter<long[]> { TypedValue = ranges.Select(r => r.First).ToArray() },
+        ];
+        await using (var apply = new NpgsqlBatch(connection, transaction) { Timeout = (int)LargePublishTimeout.TotalSeconds })
+        {
+            if (changes.Count >= 1_000)
+            {
+                apply.BatchCommands.Add(new NpgsqlBatchCommand("ANALYZE feed_staging"));
+            }
+
+            var insertFeed = new NpgsqlBatchCommand($"""
                 INSERT INTO feed_entries (site_id, position, kind, entity_id, door_id, deleted, payload, committed_at)
-                SELECT site_id, position, kind, entity_id, door_id, payload IS NULL, payload, $1 FROM feed_staging
-                """) { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } });
+                SELECT site_id, position, kind, entity_id, door_id, payload IS NULL, payload, $3 FROM {Positioned} p
+                """);
+            insertFeed.Parameters.AddRange(Bases());
+            insertFeed.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            apply.BatchCommands.Add(insertFeed);
             apply.BatchCommands.Add(new NpgsqlBatchCommand($"""
-                DELETE FROM effective_rights e
-                USING (SELECT DISTINCT ON (entity_id, door_id) entity_id, door_id, payload FROM feed_staging
-                       WHERE kind = {right} ORDER BY entity_id, door_id, position DESC) s
-                WHERE s.payload IS NULL AND e.card_id = s.entity_id AND e.door_id = s.door_id
+                DELETE FROM effective_rights e USING feed_staging s
+                WHERE s.final AND s.kind = {right} AND s.payload IS NULL AND e.card_id = s.entity_id AND e.door_id = s.door_id
                 """));
-            apply.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            var upsertRights = new NpgsqlBatchCommand($"""
                 INSERT INTO effective_rights (site_id, card_id, door_id, person_id, terms, position)
-                SELECT DISTINCT ON (entity_id, door_id) site_id, entity_id, door_id, person_id, payload, position
-                FROM feed_staging WHERE kind = {right} AND payload IS NOT NULL
-                ORDER BY entity_id, door_id, position DESC
+                SELECT site_id, entity_id, door_id, person_id, payload, position
+                FROM {Positioned} p WHERE final AND kind = {right} AND payload IS NOT NULL
                 ON CONFLICT (card_id, door_id) DO UPDATE SET site_id = excluded.site_id,
                     person_id = excluded.person_id, terms = excluded.terms, position = excluded.position
-                """));
+                """);
+            upsertRights.Parameters.AddRange(Bases());
+            apply.BatchCommands.Add(upsertRights);
             apply.BatchCommands.Add(new NpgsqlBatchCommand($"""
-                DELETE FROM replica_records r
-                USING (SELECT DISTINCT ON (site_id, kind, entity_id) site_id, kind, entity_id, payload FROM feed_staging
-                       WHERE kind <> {right} ORDER BY site_id, kind, entity_id, position DESC) s
-                WHERE s.payload IS NULL AND r.site_id = s.site_id AND r.kind = s.kind AND r.entity_id = s.entity_id
+                DELETE FROM replica_records r USING feed_staging s
+                WHERE s.final AND s.kind <> {right} AND s.payload IS NULL
+                  AND r.site_id = s.site_id AND r.kind = s.kind AND r.entity_id = s.entity_id
                 """));
-            apply.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            var upsertRecords = new NpgsqlBatchCommand($"""
                 INSERT INTO replica_records (site_id, kind, entity_id, payload, position)
-                SELECT DISTINCT ON (site_id, kind, entity_id) site_id, kind, entity_id, payload, position
-                FROM feed_staging WHERE kind <> {right} AND payload IS NOT NULL
-                ORDER BY site_id, kind, entity_id, position DESC
+                SELECT site_id, kind, entity_id, payload, position
+                FROM {Positioned} p WHERE final AND kind <> {right} AND payload IS NOT NULL
                 ON CONFLICT (site_id, kind, entity_id) DO UPDATE SET payload = excluded.payload, position = excluded.position
-                """));
+                """);
+            upsertRecords.Parameters.AddRange(Bases());
+            apply.BatchCommands.Add(upsertRecords);
             apply.BatchCommands.Add(new NpgsqlBatchCommand("TRUNCATE feed_staging"));
             await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // 3. Wake every hub instance tailing these sites once the transaction commits.
+        // 4. Wake every hub instance tailing these sites once the transaction commits.
         foreach (var range in ranges)
         {
             await ExecuteAsync(connection, transaction, $"SELECT pg_notify('{NotifyChannel}', $1)", cancellationToken, $"{range.SiteId}:{range.Last}").ConfigureAwait(false);

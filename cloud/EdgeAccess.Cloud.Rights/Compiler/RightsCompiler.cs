@@ -73,11 +73,20 @@ public sealed partial class RightsCompiler(ILogger<RightsCompiler> logger)
         }
 
         var cards = scope.Everything ? null : model.People.Values.SelectMany(p => p.Cards).Select(c => c.Id).Concat(scope.Cards).Distinct().ToArray();
+
+        // When every person in scope is limited to some doors (a group or scheme change), read only
+        // those doors' stored rights: a change on two doors for 10k people must not read all of
+        // their rights.
+        var doorsOnly = cards is not null && scope.Cards.Count == 0 && scope.People.Values.All(d => d is not null)
+            ? scope.People.Values.SelectMany(d => d!).Distinct().ToArray()
+            : null;
         var changes = new List<ReplicaChange>();
         await RightsLoader.ReadAsync(connection, transaction, cards is null
             ? "SELECT card_id, door_id, person_id, site_id, terms FROM effective_rights"
-            : "SELECT card_id, door_id, person_id, site_id, terms FROM effective_rights WHERE card_id = ANY($1)",
-            cards is null ? [] : [cards], r =>
+            : doorsOnly is null
+                ? "SELECT card_id, door_id, person_id, site_id, terms FROM effective_rights WHERE card_id = ANY($1)"
+                : "SELECT card_id, door_id, person_id, site_id, terms FROM effective_rights WHERE card_id = ANY($1) AND door_id = ANY($2)",
+            cards is null ? [] : doorsOnly is null ? [cards] : [cards, doorsOnly], r =>
             {
                 var key = (r.GetGuid(0), r.GetGuid(1));
                 if (!scope.Covers(r.GetGuid(2), key.Item1, key.Item2))

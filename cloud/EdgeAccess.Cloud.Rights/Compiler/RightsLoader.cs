@@ -19,7 +19,7 @@ internal static class RightsLoader
         // Everyone (or the people in scope, plus the holders of extra cards).
         await ReadAsync(connection, transaction, all
             ? "SELECT id, active FROM people"
-            : "SELECT id, active FROM people WHERE id = ANY($1) OR id IN (SELECT person_id FROM cards WHERE id = ANY($2))",
+            : "SELECT id, active FROM people WHERE id = ANY($1) UNION SELECT p.id, p.active FROM people p JOIN cards c ON c.person_id = p.id WHERE c.id = ANY($2)",
             all ? [] : [personIds, cardIds], r =>
             {
                 var person = model.Person(r.GetGuid(0));
