@@ -1,5 +1,4 @@
 using EdgeAccess.Cloud.Admin.Common;
-using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -105,7 +104,7 @@ internal sealed partial class UserGrpcService
     private async Task<Stored.User> FindForWriteAsync(Guid id, long? etag, CancellationToken cancellationToken)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw ApiErrors.NotFound(Kind, id);
-        AdminWrites.CheckEtag(etag, user, Kind, id);
+        AdminWrites.CheckEtag(db, user, id, etag, Kind);
         return user;
     }
 

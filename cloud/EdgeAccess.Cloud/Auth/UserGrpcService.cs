@@ -1,5 +1,4 @@
 using EdgeAccess.Cloud.Admin.Common;
-using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Data;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Grpc.Server;

@@ -19,6 +19,9 @@ public static class ApiErrors
     public static RpcException NotFound(string entity, object id) =>
         new(new Status(StatusCode.NotFound, $"{entity} {id} not found"));
 
+    /// <summary>NOT_FOUND with a message of its own (e.g. a nesting that does not exist).</summary>
+    public static RpcException NotFoundMessage(string message) => new(new Status(StatusCode.NotFound, message));
+
     /// <summary>ALREADY_EXISTS with what collides.</summary>
     public static RpcException AlreadyExists(string message) => new(new Status(StatusCode.AlreadyExists, message));
 

@@ -105,7 +105,7 @@ public sealed partial class GrantGrpcService
         var read = ReadGrant(input);
 
         var grant = await db.DirectGrants.SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw ApiErrors.NotFound(GrantKind, id);
-        AdminWrites.CheckEtag(etag, grant, GrantKind, id);
+        AdminWrites.CheckEtag(db, grant, id, etag, GrantKind);
         if (personId is { } person && person != grant.PersonId)
         {
             throw ApiErrors.Invalid("grant.person_id", "cannot be changed; grant the other person separately");
@@ -136,7 +136,7 @@ public sealed partial class GrantGrpcService
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var grant = await db.DirectGrants.SingleOrDefaultAsync(g => g.Id == id, ct) ?? throw ApiErrors.NotFound(GrantKind, id);
-        AdminWrites.CheckEtag(etag, grant, GrantKind, id);
+        AdminWrites.CheckEtag(db, grant, id, etag, GrantKind);
         db.DirectGrants.Remove(grant);
         await AdminWrites.SaveAsync(changes, db, caller.ToActor(), GrantKind, ct);
         AdminLog.Deleted(logger, caller.Username, GrantKind, id);

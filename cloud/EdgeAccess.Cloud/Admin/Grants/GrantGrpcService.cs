@@ -123,7 +123,7 @@ public sealed partial class GrantGrpcService(
 
         var scheme = await db.AccessSchemes.Include(s => s.Doors).SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw ApiErrors.NotFound(SchemeKind, id);
-        AdminWrites.CheckEtag(etag, scheme, SchemeKind, id);
+        AdminWrites.CheckEtag(db, scheme, id, etag, SchemeKind);
         if (siteId is { } site && site != scheme.SiteId)
         {
             throw ApiErrors.Invalid("scheme.site_id", "cannot be changed; create a scheme on the other site instead");
@@ -172,7 +172,7 @@ public sealed partial class GrantGrpcService(
         var etag = Validate.Etag(request.Etag, "etag");
         var scheme = await db.AccessSchemes.Include(s => s.Doors).SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw ApiErrors.NotFound(SchemeKind, id);
-        AdminWrites.CheckEtag(etag, scheme, SchemeKind, id);
+        AdminWrites.CheckEtag(db, scheme, id, etag, SchemeKind);
 
         // The door rows go explicitly, so the change processor sees which rights they carried.
         db.RemoveRange(scheme.Doors);

@@ -32,7 +32,7 @@ public sealed partial class GroupGrpcService
         }
 
         db.GroupNestings.Add(new Entities.GroupNesting { ParentId = parent.Id, ChildId = child.Id, CreatedAt = time.GetUtcNow() });
-        await changes.SaveAdminAsync(db, caller.ToActor(), "group nesting", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "group nesting", ct);
         GroupsLog.NestingAdded(logger, child.Id, parent.Id);
         return await child.ToMessageAsync(db, ct);
     }
@@ -45,9 +45,9 @@ public sealed partial class GroupGrpcService
         var ct = context.CancellationToken;
         var (parent, child) = await ReadPairAsync(request.ParentGroupId, request.ChildGroupId, ct);
         var nesting = await db.GroupNestings.SingleOrDefaultAsync(n => n.ParentId == parent.Id && n.ChildId == child.Id, ct)
-            ?? throw AdminSave.NotFound($"group \"{child.Name}\" is not nested in \"{parent.Name}\"");
+            ?? throw ApiErrors.NotFoundMessage($"group \"{child.Name}\" is not nested in \"{parent.Name}\"");
         db.GroupNestings.Remove(nesting);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "group nesting", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "group nesting", ct);
         GroupsLog.NestingRemoved(logger, child.Id, parent.Id);
         return await child.ToMessageAsync(db, ct);
     }

@@ -33,13 +33,13 @@ public sealed partial class GroupGrpcService(
             await GroupRules.EnsureNameFreeAsync(db, name, null, ct);
             var group = new Entities.Group
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 Name = name,
                 Description = description,
                 Active = !input.HasActive || input.Active,
             };
             db.Groups.Add(group);
-            await changes.SaveAdminAsync(db, caller.ToActor(request.RequestId), "group", ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), "group", ct);
             GroupsLog.GroupCreated(logger, group.Id);
             return group.ToMessage([], []);
         }, ct);
@@ -68,7 +68,7 @@ public sealed partial class GroupGrpcService(
         var description = mask.Has("description") ? GroupRules.Description(input.Description, "group.description") : null;
 
         var group = (await db.Groups.SingleOrDefaultAsync(g => g.Id == id, ct)).OrNotFound("group", id);
-        AdminSave.CheckEtag(db, group, id, etag, "group");
+        AdminWrites.CheckEtag(db, group, id, etag, "group");
         if (name is not null && name != group.Name)
         {
             await GroupRules.EnsureNameFreeAsync(db, name, id, ct);
@@ -81,7 +81,7 @@ public sealed partial class GroupGrpcService(
             group.Active = input.Active;
         }
 
-        await changes.SaveAdminAsync(db, caller.ToActor(), "group", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "group", ct);
         GroupsLog.GroupUpdated(logger, id);
         return await group.ToMessageAsync(db, ct);
     }
@@ -95,7 +95,7 @@ public sealed partial class GroupGrpcService(
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var group = (await db.Groups.SingleOrDefaultAsync(g => g.Id == id, ct)).OrNotFound("group", id);
-        AdminSave.CheckEtag(db, group, id, etag, "group");
+        AdminWrites.CheckEtag(db, group, id, etag, "group");
         if (await db.AccessSchemes.AnyAsync(s => s.GroupId == id, ct))
         {
             throw ApiErrors.FailedPrecondition($"group {id} is used by access schemes; remove them first");
@@ -107,9 +107,9 @@ public sealed partial class GroupGrpcService(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.GroupNestings.RemoveRange(await db.GroupNestings.Where(n => n.ParentId == id || n.ChildId == id).ToListAsync(ct));
         db.Memberships.RemoveRange(await db.Memberships.Where(m => m.GroupId == id).ToListAsync(ct));
-        await changes.SaveAdminAsync(db, caller.ToActor(), "group", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "group", ct);
         db.Groups.Remove(group);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "group", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "group", ct);
         await transaction.CommitAsync(ct);
         GroupsLog.GroupDeleted(logger, id);
         return new Empty();

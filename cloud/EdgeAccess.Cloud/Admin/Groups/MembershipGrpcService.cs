@@ -45,7 +45,7 @@ public sealed partial class MembershipGrpcService(
 
             var membership = new Entities.Membership
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 PersonId = personId,
                 GroupId = groupId,
                 RoleTitle = roleTitle,
@@ -53,7 +53,7 @@ public sealed partial class MembershipGrpcService(
                 ValidTo = to,
             };
             db.Memberships.Add(membership);
-            await changes.SaveAdminAsync(db, caller.ToActor(request.RequestId), "membership", ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), "membership", ct);
             GroupsLog.MembershipCreated(logger, membership.Id, personId, groupId);
             return membership.ToMessage();
         }, ct);
@@ -83,7 +83,7 @@ public sealed partial class MembershipGrpcService(
         var to = Validate.Time(input.ValidTo, "membership.valid_to");
 
         var membership = (await db.Memberships.SingleOrDefaultAsync(m => m.Id == id, ct)).OrNotFound("membership", id);
-        AdminSave.CheckEtag(db, membership, id, etag, "membership");
+        AdminWrites.CheckEtag(db, membership, id, etag, "membership");
         membership.RoleTitle = roleTitle ?? membership.RoleTitle;
         membership.ValidFrom = mask.Has("valid_from") ? from : membership.ValidFrom;
         membership.ValidTo = mask.Has("valid_to") ? to : membership.ValidTo;
@@ -92,7 +92,7 @@ public sealed partial class MembershipGrpcService(
             throw ApiErrors.Invalid("membership.valid_to", "must be after membership.valid_from");
         }
 
-        await changes.SaveAdminAsync(db, caller.ToActor(), "membership", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "membership", ct);
         GroupsLog.MembershipUpdated(logger, id);
         return membership.ToMessage();
     }
@@ -106,9 +106,9 @@ public sealed partial class MembershipGrpcService(
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var membership = (await db.Memberships.SingleOrDefaultAsync(m => m.Id == id, ct)).OrNotFound("membership", id);
-        AdminSave.CheckEtag(db, membership, id, etag, "membership");
+        AdminWrites.CheckEtag(db, membership, id, etag, "membership");
         db.Memberships.Remove(membership);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "membership", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "membership", ct);
         GroupsLog.MembershipDeleted(logger, id);
         return new Empty();
     }

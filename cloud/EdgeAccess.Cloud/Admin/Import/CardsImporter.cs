@@ -63,7 +63,7 @@ internal sealed class CardsImporter(
         {
             card = new Entities.Card
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 PersonId = personId,
                 NumberHash = number.Hash,
                 LastDigits = number.LastDigits,

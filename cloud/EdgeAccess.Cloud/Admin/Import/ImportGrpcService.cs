@@ -100,7 +100,7 @@ public sealed partial class ImportGrpcService(
 
         if (!dryRun && report.Changes > 0)
         {
-            await changes.SaveAdminAsync(db, actor, "imported row", ct);
+            await AdminWrites.SaveAsync(changes, db, actor, "imported row", ct);
         }
 
         var response = report.ToResponse();

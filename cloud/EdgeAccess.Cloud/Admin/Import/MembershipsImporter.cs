@@ -58,7 +58,7 @@ internal sealed class MembershipsImporter(HubDbContext db, TimeProvider time) : 
         {
             membership = new Entities.Membership
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 PersonId = personId,
                 GroupId = groupId,
                 RoleTitle = roleTitle,

@@ -57,7 +57,7 @@ internal sealed class PeopleImporter(HubDbContext db, TimeProvider time) : RowIm
 
         if (person is null)
         {
-            person = new Entities.Person { Id = AdminSave.NewId(time), DisplayName = name, Email = email, ExternalId = externalId, Active = active ?? true };
+            person = new Entities.Person { Id = AdminWrites.NewId(time), DisplayName = name, Email = email, ExternalId = externalId, Active = active ?? true };
             db.People.Add(person);
             _people[externalId] = person;
             return (ImportOutcome.Created, person.Id);

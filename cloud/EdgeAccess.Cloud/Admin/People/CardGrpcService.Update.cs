@@ -37,7 +37,7 @@ public sealed partial class CardGrpcService
         }
 
         var card = (await db.Cards.SingleOrDefaultAsync(c => c.Id == id, ct)).OrNotFound("card", id);
-        AdminSave.CheckEtag(db, card, id, etag, "card");
+        AdminWrites.CheckEtag(db, card, id, etag, "card");
         if (personId is { } newPerson && newPerson != card.PersonId)
         {
             await CardRules.EnsurePersonExistsAsync(db, newPerson, "card.person_id", ct);
@@ -58,7 +58,7 @@ public sealed partial class CardGrpcService
             card.PinHash = pin is null ? null : pinHasher.HashPassword(card, pin);
         }
 
-        await changes.SaveAdminAsync(db, caller.ToActor(), "card", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "card", ct);
         PeopleLog.CardUpdated(logger, id);
         return card.ToMessage();
     }
@@ -73,9 +73,9 @@ public sealed partial class CardGrpcService
         var status = request.Status.ToEntity("status");
         var etag = Validate.Etag(request.Etag, "etag");
         var card = (await db.Cards.SingleOrDefaultAsync(c => c.Id == id, ct)).OrNotFound("card", id);
-        AdminSave.CheckEtag(db, card, id, etag, "card");
+        AdminWrites.CheckEtag(db, card, id, etag, "card");
         card.Status = status;
-        await changes.SaveAdminAsync(db, caller.ToActor(), "card", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "card", ct);
         PeopleLog.CardStatusChanged(logger, id, status.ToString(), caller.Username);
         return card.ToMessage();
     }

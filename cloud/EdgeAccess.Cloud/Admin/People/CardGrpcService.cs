@@ -50,7 +50,7 @@ public sealed partial class CardGrpcService(
             await CardRules.EnsureNumberFreeAsync(db, number.Hash, ct);
             var card = new Entities.Card
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 PersonId = personId,
                 NumberHash = number.Hash,
                 LastDigits = number.LastDigits,
@@ -61,7 +61,7 @@ public sealed partial class CardGrpcService(
             };
             card.PinHash = pin is null ? null : pinHasher.HashPassword(card, pin);
             db.Cards.Add(card);
-            await changes.SaveAdminAsync(db, caller.ToActor(request.RequestId), "card", ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), "card", ct);
             PeopleLog.CardCreated(logger, card.Id, personId);
             return card.ToMessage();
         }, ct);
@@ -84,7 +84,7 @@ public sealed partial class CardGrpcService(
         var number = CardRules.Number(hasher, request.Number, "number");
         var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.NumberHash == number.Hash, context.CancellationToken);
         PeopleLog.CardLookedUp(logger, caller.Username, card is not null);
-        return card?.ToMessage() ?? throw AdminSave.NotFound("no card has that number");
+        return card?.ToMessage() ?? throw ApiErrors.NotFoundMessage("no card has that number");
     }
 
     /// <inheritdoc />
@@ -96,9 +96,9 @@ public sealed partial class CardGrpcService(
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var card = (await db.Cards.SingleOrDefaultAsync(c => c.Id == id, ct)).OrNotFound("card", id);
-        AdminSave.CheckEtag(db, card, id, etag, "card");
+        AdminWrites.CheckEtag(db, card, id, etag, "card");
         db.Cards.Remove(card);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "card", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "card", ct);
         PeopleLog.CardDeleted(logger, id);
         return new Empty();
     }

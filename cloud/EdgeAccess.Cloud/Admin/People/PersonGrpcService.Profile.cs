@@ -1,3 +1,4 @@
+using EdgeAccess.Cloud.Admin.Common;
 using EdgeAccess.Cloud.Admin.Groups;
 using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Grpc.Server;
@@ -15,9 +16,9 @@ public sealed partial class PersonGrpcService
     {
         var caller = context.GetCaller();
         var ct = context.CancellationToken;
-        var personId = caller.PersonId ?? throw AdminSave.NotFound("your user is not linked to a person");
+        var personId = caller.PersonId ?? throw ApiErrors.NotFoundMessage("your user is not linked to a person");
         var person = await db.People.AsNoTracking().SingleOrDefaultAsync(p => p.Id == personId, ct)
-            ?? throw AdminSave.NotFound("the person your user is linked to no longer exists");
+            ?? throw ApiErrors.NotFoundMessage("the person your user is linked to no longer exists");
         var cards = await db.Cards.AsNoTracking().Where(c => c.PersonId == personId).OrderBy(c => c.Id).ToListAsync(ct);
         var memberships = await db.Memberships.AsNoTracking()
             .Where(m => m.PersonId == personId)

@@ -33,14 +33,14 @@ public sealed partial class PersonGrpcService(
             await PersonRules.EnsureUniqueAsync(db, email, externalId, null, ct);
             var person = new Entities.Person
             {
-                Id = AdminSave.NewId(time),
+                Id = AdminWrites.NewId(time),
                 DisplayName = name,
                 Email = email,
                 ExternalId = externalId,
                 Active = !input.HasActive || input.Active,
             };
             db.People.Add(person);
-            await changes.SaveAdminAsync(db, caller.ToActor(request.RequestId), "person", ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), "person", ct);
             PeopleLog.PersonCreated(logger, person.Id);
             return person.ToMessage();
         }, ct);
@@ -70,7 +70,7 @@ public sealed partial class PersonGrpcService(
         var externalId = mask.Has("external_id") ? PersonRules.ExternalId(input.ExternalId, "person.external_id") : null;
 
         var person = (await db.People.SingleOrDefaultAsync(p => p.Id == id, ct)).OrNotFound("person", id);
-        AdminSave.CheckEtag(db, person, id, etag, "person");
+        AdminWrites.CheckEtag(db, person, id, etag, "person");
         person.DisplayName = name ?? person.DisplayName;
         if (mask.Has("email"))
         {
@@ -88,7 +88,7 @@ public sealed partial class PersonGrpcService(
         }
 
         await PersonRules.EnsureUniqueAsync(db, person.Email, person.ExternalId, id, ct);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "person", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "person", ct);
         PeopleLog.PersonUpdated(logger, id);
         return person.ToMessage();
     }
@@ -102,7 +102,7 @@ public sealed partial class PersonGrpcService(
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var person = (await db.People.SingleOrDefaultAsync(p => p.Id == id, ct)).OrNotFound("person", id);
-        AdminSave.CheckEtag(db, person, id, etag, "person");
+        AdminWrites.CheckEtag(db, person, id, etag, "person");
         if (await db.Cards.AnyAsync(c => c.PersonId == id, ct))
         {
             throw ApiErrors.FailedPrecondition($"person {id} still holds cards; delete or reassign them first");
@@ -114,9 +114,9 @@ public sealed partial class PersonGrpcService(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Memberships.RemoveRange(await db.Memberships.Where(m => m.PersonId == id).ToListAsync(ct));
         db.DirectGrants.RemoveRange(await db.DirectGrants.Where(g => g.PersonId == id).ToListAsync(ct));
-        await changes.SaveAdminAsync(db, caller.ToActor(), "person", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "person", ct);
         db.People.Remove(person);
-        await changes.SaveAdminAsync(db, caller.ToActor(), "person", ct);
+        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), "person", ct);
         await transaction.CommitAsync(ct);
         PeopleLog.PersonDeleted(logger, id);
         return new Empty();

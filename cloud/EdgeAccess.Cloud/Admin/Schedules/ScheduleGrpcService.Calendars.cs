@@ -85,7 +85,7 @@ public sealed partial class ScheduleGrpcService
 
         var calendar = await db.HolidayCalendars.Include(c => c.Holidays).SingleOrDefaultAsync(c => c.Id == id, ct)
             ?? throw ApiErrors.NotFound(CalendarKind, id);
-        AdminWrites.CheckEtag(etag, calendar, CalendarKind, id);
+        AdminWrites.CheckEtag(db, calendar, id, etag, CalendarKind);
         if (siteId is { } site && site != calendar.SiteId)
         {
             throw ApiErrors.Invalid("calendar.site_id", "cannot be changed; create the calendar on the other site instead");
@@ -133,7 +133,7 @@ public sealed partial class ScheduleGrpcService
         var etag = Validate.Etag(request.Etag, "etag");
         var calendar = await db.HolidayCalendars.Include(c => c.Holidays).SingleOrDefaultAsync(c => c.Id == id, ct)
             ?? throw ApiErrors.NotFound(CalendarKind, id);
-        AdminWrites.CheckEtag(etag, calendar, CalendarKind, id);
+        AdminWrites.CheckEtag(db, calendar, id, etag, CalendarKind);
 
         var schedules = await db.Schedules.Where(s => s.Calendars.Any(c => c.CalendarId == id)).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct);
         if (schedules.Count > 0)

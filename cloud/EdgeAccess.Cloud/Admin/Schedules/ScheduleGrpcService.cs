@@ -105,7 +105,7 @@ public sealed partial class ScheduleGrpcService(
 
         var schedule = await db.Schedules.Include(s => s.Calendars).SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw ApiErrors.NotFound(ScheduleKind, id);
-        AdminWrites.CheckEtag(etag, schedule, ScheduleKind, id);
+        AdminWrites.CheckEtag(db, schedule, id, etag, ScheduleKind);
         if (siteId is { } site && site != schedule.SiteId)
         {
             throw ApiErrors.Invalid("schedule.site_id", "cannot be changed; create the schedule on the other site instead");
@@ -155,7 +155,7 @@ public sealed partial class ScheduleGrpcService(
         var etag = Validate.Etag(request.Etag, "etag");
         var schedule = await db.Schedules.Include(s => s.Calendars).SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw ApiErrors.NotFound(ScheduleKind, id);
-        AdminWrites.CheckEtag(etag, schedule, ScheduleKind, id);
+        AdminWrites.CheckEtag(db, schedule, id, etag, ScheduleKind);
 
         var schemes = await db.AccessSchemes.Where(s => s.ScheduleId == id).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct);
         var grants = await db.DirectGrants.CountAsync(g => g.ScheduleId == id, ct);

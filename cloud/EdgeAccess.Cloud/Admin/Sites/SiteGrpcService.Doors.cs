@@ -102,7 +102,7 @@ public sealed partial class SiteGrpcService
         var (name, direction) = ReadDoor(input);
 
         var door = await db.Doors.SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw ApiErrors.NotFound(DoorKind, id);
-        AdminWrites.CheckEtag(etag, door, DoorKind, id);
+        AdminWrites.CheckEtag(db, door, id, etag, DoorKind);
         if (siteId is { } site && site != door.SiteId)
         {
             throw ApiErrors.Invalid("door.site_id", "cannot be changed; create the door on the other site instead");
@@ -134,7 +134,7 @@ public sealed partial class SiteGrpcService
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var door = await db.Doors.SingleOrDefaultAsync(d => d.Id == id, ct) ?? throw ApiErrors.NotFound(DoorKind, id);
-        AdminWrites.CheckEtag(etag, door, DoorKind, id);
+        AdminWrites.CheckEtag(db, door, id, etag, DoorKind);
 
         var schemes = await db.AccessSchemes.Where(s => s.Doors.Any(d => d.DoorId == id)).OrderBy(s => s.Name).Select(s => s.Name).ToListAsync(ct);
         var grants = await db.DirectGrants.CountAsync(g => g.DoorId == id, ct);

@@ -91,7 +91,7 @@ public sealed partial class SiteGrpcService(
         var zone = TimeZoneId(input.TimeZone, "site.time_zone");
 
         var site = await db.Sites.SingleOrDefaultAsync(s => s.Id == id, ct) ?? throw ApiErrors.NotFound(SiteKind, id);
-        AdminWrites.CheckEtag(etag, site, SiteKind, id);
+        AdminWrites.CheckEtag(db, site, id, etag, SiteKind);
         if (site.Name != name)
         {
             await EnsureSiteNameFreeAsync(name, id, ct);
@@ -117,7 +117,7 @@ public sealed partial class SiteGrpcService(
         var id = Validate.Id(request.Id, "id");
         var etag = Validate.Etag(request.Etag, "etag");
         var site = await db.Sites.SingleOrDefaultAsync(s => s.Id == id, ct) ?? throw ApiErrors.NotFound(SiteKind, id);
-        AdminWrites.CheckEtag(etag, site, SiteKind, id);
+        AdminWrites.CheckEtag(db, site, id, etag, SiteKind);
 
         var doors = await db.Doors.CountAsync(d => d.SiteId == id, ct);
         var schedules = await db.Schedules.CountAsync(s => s.SiteId == id, ct);
