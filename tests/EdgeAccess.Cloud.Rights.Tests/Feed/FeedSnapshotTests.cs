@@ -91,8 +91,8 @@ public sealed class FeedSnapshotTests : IAsyncLifetime
         await notifier.StartAsync(CancellationToken.None);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!notifier.Listening && DateTime.UtcNow < deadline)
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!notifier.Listening && waited.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(20);
             }

@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using EdgeAccess.Cloud.Admin.Sites;
-using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Data;
 using EdgeAccess.Cloud.Data.Entities;
 using EdgeAccess.Cloud.Tests.Infrastructure;
 using EdgeAccess.Grpc;
 using EdgeAccess.Grpc.Client;
-using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +17,7 @@ namespace EdgeAccess.Cloud.Tests.Admin;
 /// </summary>
 public sealed partial class AdminFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private readonly HubHost _host = new();
 
     /// <summary><c>http://127.0.0.1:port</c> of the gRPC-web (HTTP/1.1) listener.</summary>
     public Uri WebAddress { get; private set; } = null!;
@@ -53,39 +47,14 @@ public sealed partial class AdminFixture : IAsyncLifetime
     public CallOptions Member { get; private set; }
 
     /// <summary>The running hub.</summary>
-    public WebApplication App => _app ?? throw new InvalidOperationException("not started");
+    public WebApplication App => _host.App;
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var connectionString = await PostgresServer.CreateEmptyDatabaseAsync("admin").WithTimeout(TimeSpan.FromSeconds(60));
-        var grpcPort = FreePort();
-        var webPort = FreePort();
-        // Command-line form, so settings read while the builder is configured see them too.
-        string[] args =
-        [
-            $"--EdgeAccess:Database:ConnectionString={connectionString}",
-            "--EdgeAccess:Endpoints:Address=127.0.0.1",
-            $"--EdgeAccess:Endpoints:GrpcPort={grpcPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--EdgeAccess:Endpoints:WebPort={webPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--EdgeAccess:Secrets:CardHashKey={HubHost.CardHashKey}",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        _app = CloudHost.Build(args, builder =>
-        {
-            if (!builder.Services.Any(d => d.ServiceType == typeof(PermissionMap)))
-            {
-                builder.AddEdgeAccessAuth();
-            }
-        });
-        if (!_app.Services.GetRequiredService<GrpcServiceRegistry>().Contains(SiteService.ServiceName))
-        {
-            _app.MapEdgeAccessSitesAdmin();
-        }
-
-        await _app.StartAsync().WithTimeout(TimeSpan.FromSeconds(60));
-        WebAddress = new Uri($"http://127.0.0.1:{webPort}");
-        Channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{grpcPort}"));
+        await _host.InitializeAsync();
+        WebAddress = _host.WebAddress;
+        Channel = _host.Channel;
         Sites = new SiteService.Client(Channel);
         Schedules = new ScheduleService.Client(Channel);
         Grants = new GrantService.Client(Channel);
@@ -105,57 +74,9 @@ public sealed partial class AdminFixture : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<HubDbContext>()).WithTimeout();
     }
 
-    /// <summary>
-    /// A user with <paramref name="role"/> and a live session, written straight to the database;
-    /// returns call options with its bearer token (base64url of 32 random bytes, stored as SHA-256).
-    /// </summary>
-    public async Task<CallOptions> SignInAsync(UserRole role)
-    {
-        await using var scope = CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = TimeProvider.System.GetUtcNow();
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(),
-            Username = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}"[..20],
-            PasswordHash = "not-used-by-these-tests",
-            Role = role,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        var access = BearerTokens.New();
-        db.Users.Add(user);
-        // Two saves: the model does not relate sessions to users, so EF would not order the inserts.
-        await db.SaveChangesAsync();
-        db.Sessions.Add(new Session
-        {
-            Id = Guid.CreateVersion7(),
-            UserId = user.Id,
-            AccessHash = BearerTokens.Hash(access),
-            RefreshHash = BearerTokens.Hash(BearerTokens.New()),
-            AccessExpires = now.AddHours(1),
-            RefreshExpires = now.AddDays(1),
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync();
-        return new CallOptions(Headers: new Metadata { { "authorization", $"Bearer {access}" } });
-    }
+    /// <summary>A signed-in user with <paramref name="role"/> (see <see cref="HubHost.SignInAsync"/>).</summary>
+    public Task<CallOptions> SignInAsync(UserRole role) => _host.SignInAsync(role);
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        Channel?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync().WithTimeout();
-            await _app.DisposeAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public Task DisposeAsync() => _host.DisposeAsync();
 }
