@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs EdgeAccess on this machine: builds, starts the cloud hub and one edge node on loopback,
-# waits until both are healthy, shows the edge node reaching the hub over gRPC, then follows
-# their logs until Ctrl-C (which stops both). With --detach it leaves them running instead;
-# stop them with deploy/local/down.sh.
+# Runs EdgeAccess on this machine: builds, starts a private PostgreSQL cluster, the cloud hub
+# (seeding a demo campus on first start) and one edge node on loopback, waits until they are
+# healthy, signs in with the edgeaccess CLI and shows the admin API, shows the edge node reaching
+# the hub over gRPC, then follows the logs until Ctrl-C (which stops everything). With --detach
+# it leaves them running instead; stop them with deploy/local/down.sh.
 #
+#   postgres: 127.0.0.1:55440 (data in /tmp/edgeaccess-demo-pg; skipped when
+#             EdgeAccess__Database__ConnectionString is set)
 #   hub:  gRPC h2c 127.0.0.1:5100   gRPC-web + /health 127.0.0.1:5101
 #   edge: gRPC h2c 127.0.0.1:5200   gRPC-web + /health 127.0.0.1:5201
 set -euo pipefail
