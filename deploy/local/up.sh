@@ -69,7 +69,8 @@ wait_healthy() { # name url
 echo "==> starting the hub and an edge node"
 start hub cloud/EdgeAccess.Cloud --EdgeAccess:Endpoints:GrpcPort=5100 --EdgeAccess:Endpoints:WebPort=5101
 start edge-1 edge/EdgeAccess.Edge --EdgeAccess:Endpoints:GrpcPort=5200 --EdgeAccess:Endpoints:WebPort=5201 \
-  --EdgeAccess:Edge:NodeId=edge-1 --EdgeAccess:Edge:HubAddress=http://127.0.0.1:5100
+  --EdgeAccess:Edge:NodeId=edge-1 --EdgeAccess:Edge:HubAddress=http://127.0.0.1:5100 \
+  --EdgeAccess:Edge:DataDirectory="$RUN/edge-1"
 wait_healthy hub http://127.0.0.1:5101/health
 wait_healthy edge-1 http://127.0.0.1:5201/health
 

@@ -1,3 +1,4 @@
+using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.HubLink;
 using EdgeAccess.Grpc.Client;
 using EdgeAccess.Grpc.Services;
@@ -18,6 +19,7 @@ public static class EdgeExtensions
         builder.Services.AddHealthChecks().AddCheck<HubLinkHealthCheck>("hub-link");
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
+        builder.AddEdgeAccessAccessPoint();
         return builder;
     }
 
@@ -26,6 +28,7 @@ public static class EdgeExtensions
     {
         app.MapGrpcHealth();
         app.MapGrpcReflection();
+        app.MapEdgeAccessAccessPoint();
         return app;
     }
 }
