@@ -32,4 +32,5 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RotatedRefreshToken> RotatedRefreshTokens => Set<RotatedRefreshToken>();
+    public DbSet<Node> Nodes => Set<Node>();
 }

@@ -13,6 +13,9 @@ public sealed partial class ChangePlan
         [nameof(User.PasswordHash)] = "password_set",
         [nameof(Card.PinHash)] = "pin_set",
         [nameof(Card.NumberHash)] = "number_set",
+        [nameof(Node.EnrollmentCodeHash)] = "enrollment_code_set",
+        [nameof(Node.TokenHash)] = "token_set",
+        [nameof(Node.PreviousTokenHash)] = "previous_token_set",
     };
 
     // Rows that are bookkeeping, not admin data.

@@ -2,6 +2,7 @@ using EdgeAccess.Cloud.Admin.Access;
 using EdgeAccess.Cloud.Admin.People;
 using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Nodes;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Cloud.Storage;
 using EdgeAccess.Grpc.Services;
@@ -22,6 +23,7 @@ public static class CloudExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Feed.FeedMaintenanceService>());
         builder.AddEdgeAccessAuth();
         builder.AddEdgeAccessPeopleAdmin();
+        builder.AddEdgeAccessNodes();
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
@@ -37,6 +39,7 @@ public static class CloudExtensions
         app.MapEdgeAccessSitesAdmin();
         app.MapEdgeAccessPeopleAdmin();
         app.MapEdgeAccessAccessQueries();
+        app.MapEdgeAccessNodes();
         return app;
     }
 }

@@ -109,6 +109,16 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
 
         ["/edgeaccess.v1.AccessQueryService/ExplainAccess"] = Readers,
         ["/edgeaccess.v1.AccessQueryService/WhoCanOpen"] = Readers,
+
+        ["/edgeaccess.v1.NodeService/CreateNode"] = AdminOnly,
+        ["/edgeaccess.v1.NodeService/GetNode"] = AdminOperator,
+        ["/edgeaccess.v1.NodeService/ListNodes"] = AdminOperator,
+        ["/edgeaccess.v1.NodeService/IssueEnrollmentCode"] = AdminOnly,
+        ["/edgeaccess.v1.NodeService/RevokeNode"] = AdminOnly,
+
+        // Open to the interceptor: the enrollment code / node token is the credential, checked by the service.
+        ["/edgeaccess.v1.EnrollmentService/Enroll"] = null,
+        ["/edgeaccess.v1.EnrollmentService/RotateToken"] = null,
     };
 
     /// <summary>Every RPC of the table, one test case each.</summary>

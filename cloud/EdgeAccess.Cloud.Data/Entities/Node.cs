@@ -1,0 +1,45 @@
+namespace EdgeAccess.Cloud.Data.Entities;
+
+/// <summary>Where an edge node is in its life: waiting for enrollment, active, or cut off.</summary>
+public enum NodeStatus : short
+{
+    /// <summary>Created (or re-issued a code); waits for its one-time enrollment.</summary>
+    Pending = 0,
+
+    /// <summary>Enrolled; authenticates with its node token.</summary>
+    Active = 1,
+
+    /// <summary>Revoked by an admin; every credential is refused.</summary>
+    Revoked = 2,
+}
+
+/// <summary>
+/// An edge node of a site (table <c>nodes</c>). Only SHA-256 hashes of its enrollment code and
+/// tokens are kept; the audit trail records whether they are set, never their bytes.
+/// </summary>
+public sealed class Node : IVersioned
+{
+    /// <summary>The node id: lowercase letters, digits and '-', 3 to 63 characters.</summary>
+    public required string Id { get; set; }
+    public Guid SiteId { get; set; }
+    public string? Description { get; set; }
+    public NodeStatus Status { get; set; }
+    public byte[]? EnrollmentCodeHash { get; set; }
+    public DateTimeOffset? EnrollmentExpires { get; set; }
+    public byte[]? TokenHash { get; set; }
+    public DateTimeOffset? TokenIssuedAt { get; set; }
+
+    /// <summary>The token before the last rotation, accepted until <see cref="PreviousExpires"/>.</summary>
+    public byte[]? PreviousTokenHash { get; set; }
+    public DateTimeOffset? PreviousExpires { get; set; }
+    public DateTimeOffset? EnrolledAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    /// <summary>Consecutive failed enrollments (reset by a success or a new code).</summary>
+    public int FailedEnrollments { get; set; }
+    public DateTimeOffset? EnrollmentLockedUntil { get; set; }
+    public long Version { get; set; } = 1;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
