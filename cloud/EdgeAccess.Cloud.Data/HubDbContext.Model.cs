@@ -88,6 +88,7 @@ public sealed partial class HubDbContext
         modelBuilder.Entity<User>(e => e.ToTable("users"));
         modelBuilder.Entity<Session>(e => e.ToTable("sessions"));
         modelBuilder.Entity<Node>(e => e.ToTable("nodes"));
+        modelBuilder.Entity<NodeSync>(e => e.ToTable("node_sync").HasKey(x => x.NodeId));
         modelBuilder.Entity<RotatedRefreshToken>(e =>
         {
             e.ToTable("session_rotated_tokens");
@@ -134,6 +135,7 @@ public sealed partial class HubDbContext
         b.Entity<User>().HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.SetNull);
         b.Entity<RotatedRefreshToken>().HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<Session>().HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<NodeSync>().HasOne<Node>().WithOne().HasForeignKey<NodeSync>(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<Node>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
     }
 

@@ -33,4 +33,5 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RotatedRefreshToken> RotatedRefreshTokens => Set<RotatedRefreshToken>();
     public DbSet<Node> Nodes => Set<Node>();
+    public DbSet<NodeSync> NodeSync => Set<NodeSync>();
 }

@@ -5,6 +5,7 @@ using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Nodes;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Cloud.Storage;
+using EdgeAccess.Cloud.Sync;
 using EdgeAccess.Grpc.Services;
 
 namespace EdgeAccess.Cloud;
@@ -24,6 +25,7 @@ public static class CloudExtensions
         builder.AddEdgeAccessAuth();
         builder.AddEdgeAccessPeopleAdmin();
         builder.AddEdgeAccessNodes();
+        builder.AddEdgeAccessSync();
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
@@ -40,6 +42,7 @@ public static class CloudExtensions
         app.MapEdgeAccessPeopleAdmin();
         app.MapEdgeAccessAccessQueries();
         app.MapEdgeAccessNodes();
+        app.MapEdgeAccessSync();
         return app;
     }
 }

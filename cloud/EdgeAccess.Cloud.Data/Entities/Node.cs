@@ -43,3 +43,18 @@ public sealed class Node : IVersioned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>Where an edge node's replica stands as it acknowledged on its sync stream (table <c>node_sync</c>).</summary>
+public sealed class NodeSync
+{
+    /// <summary>The node id.</summary>
+    public required string NodeId { get; set; }
+
+    /// <summary>The last feed position the node acknowledged; only moves forward.</summary>
+    public long AckedPosition { get; set; }
+
+    /// <summary>True while a hub instance holds the node's sync stream.</summary>
+    public bool Connected { get; set; }
+    public DateTimeOffset? LastSeenAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

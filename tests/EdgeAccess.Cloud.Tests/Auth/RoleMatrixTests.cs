@@ -20,6 +20,10 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
     private static readonly UserRole[] Readers = [UserRole.Admin, UserRole.Operator, UserRole.Auditor];
     private static readonly UserRole[] AdminAuditor = [UserRole.Admin, UserRole.Auditor];
 
+    // No user at all: the caller must present a node token, which the service checks itself, so
+    // anonymous and every signed-in role get UNAUTHENTICATED.
+    private static readonly UserRole[] NodeToken = [];
+
     // RPC path → roles that may call it; null: anyone, without a token.
     private static readonly Dictionary<string, UserRole[]?> Matrix = new(StringComparer.Ordinal)
     {
@@ -119,6 +123,7 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         // Open to the interceptor: the enrollment code / node token is the credential, checked by the service.
         ["/edgeaccess.v1.EnrollmentService/Enroll"] = null,
         ["/edgeaccess.v1.EnrollmentService/RotateToken"] = null,
+        ["/edgeaccess.v1.EdgeSync/Sync"] = NodeToken,
     };
 
     /// <summary>Every RPC of the table, one test case each.</summary>
@@ -161,7 +166,7 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         {
             var ok = mayCall
                 ? outcome.Code is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-                : outcome.Code == (who == "anonymous" ? StatusCode.Unauthenticated : StatusCode.PermissionDenied);
+                : outcome.Code == (who == "anonymous" || ReferenceEquals(allowed, NodeToken) ? StatusCode.Unauthenticated : StatusCode.PermissionDenied);
             if (!ok)
             {
                 failures.Add($"{who} {(mayCall ? "may call it" : "may not call it")} but got {outcome.Code} \"{outcome.Detail}\"");

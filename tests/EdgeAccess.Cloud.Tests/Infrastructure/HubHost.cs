@@ -62,8 +62,31 @@ public sealed class HubHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresServer.CreateEmptyDatabaseAsync("hub");
-        var grpcPort = FreePort();
-        var webPort = FreePort();
+
+        // A free port found here can be taken by another test process before Kestrel binds it
+        // (test projects run in parallel): try again with fresh ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (grpcPort, webPort) = (FreePort(), FreePort());
+            try
+            {
+                await StartAsync(grpcPort, webPort);
+                GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+                WebAddress = new Uri($"http://127.0.0.1:{webPort}");
+                break;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await _app!.DisposeAsync();
+                _app = null;
+            }
+        }
+
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
+    }
+
+    private async Task StartAsync(int grpcPort, int webPort)
+    {
         var settings = new Dictionary<string, string?>
         {
             ["EdgeAccess:Database:ConnectionString"] = ConnectionString,
@@ -82,9 +105,6 @@ public sealed class HubHost : IAsyncLifetime
         var args = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
         _app = CloudHost.Build(args, _configure);
         await _app.StartAsync().WithTimeout(TimeSpan.FromSeconds(60));
-        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
-        WebAddress = new Uri($"http://127.0.0.1:{webPort}");
-        Channel = GrpcChannel.ForAddress(GrpcAddress);
     }
 
     /// <summary>A new scope's database context (dispose the scope).</summary>
