@@ -39,6 +39,7 @@ public sealed partial class ChangePlan
     internal static ChangePlan FromTracker(ChangeTracker tracker, ChangeActor actor, DateTimeOffset now)
     {
         tracker.DetectChanges();
+        BumpParentsOfChangedChildren(tracker, now);
         var plan = new ChangePlan();
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
         {
@@ -53,6 +54,36 @@ public sealed partial class ChangePlan
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// A scheme's doors, a calendar's holidays and a schedule's calendar links are rows of their
+    /// own, but part of their parent: when only they change, the parent's version (its etag) must
+    /// still move on, so a client holding the old etag cannot overwrite the change unseen. The
+    /// parent's UPDATE is conditioned on its old version, as any update is.
+    /// </summary>
+    private static void BumpParentsOfChangedChildren(ChangeTracker tracker, DateTimeOffset now)
+    {
+        var parents = new HashSet<IVersioned>(ReferenceEqualityComparer.Instance);
+        foreach (var child in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        {
+            IVersioned? parent = child.Entity switch
+            {
+                AccessSchemeDoor d => Find<AccessScheme>(tracker, d.SchemeId),
+                HolidayEntry h => Find<HolidayCalendar>(tracker, h.CalendarId),
+                ScheduleCalendar c => Find<Schedule>(tracker, c.ScheduleId),
+                _ => null,
+            };
+            if (parent is not null && tracker.Context.Entry(parent).State == EntityState.Unchanged && parents.Add(parent))
+            {
+                parent.Version++;
+                parent.UpdatedAt = now;
+            }
+        }
+
+        static IVersioned? Find<T>(ChangeTracker tracker, Guid id)
+            where T : class, IVersioned =>
+            tracker.Entries<T>().Select(e => e.Entity).FirstOrDefault(e => tracker.Context.Entry(e).Property<Guid>("Id").CurrentValue == id);
     }
 
     private static bool IsBookkeeping(string property) => property is nameof(IVersioned.Version) or nameof(IVersioned.UpdatedAt) or nameof(IVersioned.CreatedAt);

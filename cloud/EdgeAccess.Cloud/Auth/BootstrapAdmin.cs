@@ -46,8 +46,6 @@ internal sealed class BootstrapAdmin(
             Username = bootstrap.AdminUsername!,
             PasswordHash = "",
             Role = UserRole.Admin,
-            CreatedAt = now,
-            UpdatedAt = now,
         };
         admin.PasswordHash = hasher.HashPassword(admin, bootstrap.AdminPassword!);
         db.Users.Add(admin);

@@ -56,8 +56,6 @@ internal sealed partial class UserGrpcService(
                 Role = role,
                 PersonId = personId,
                 Active = !input.HasActive || input.Active,
-                CreatedAt = now,
-                UpdatedAt = now,
             };
             user.PasswordHash = hasher.HashPassword(user, password);
             db.Users.Add(user);

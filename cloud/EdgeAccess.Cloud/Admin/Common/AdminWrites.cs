@@ -53,29 +53,6 @@ internal static class AdminWrites
         where T : class => entity ?? throw ApiErrors.NotFound(kind, id);
 
     /// <summary>
-    /// Makes an update that changed only child rows (scheme doors, holidays, calendar links) still
-    /// count as a change of <paramref name="entity"/>: its version (etag) moves on, so a client
-    /// holding the old etag cannot overwrite it unseen. Returns false when nothing changed at all.
-    /// </summary>
-    public static bool MarkUpdated<T>(HubDbContext db, T entity)
-        where T : class, IVersioned
-    {
-        if (!db.ChangeTracker.HasChanges())
-        {
-            return false;
-        }
-
-        var version = db.Entry(entity).Property(e => e.Version);
-        if (!version.IsModified)
-        {
-            // HubChanges stamps the same value when the entity's own fields changed too.
-            version.CurrentValue = version.OriginalValue + 1;
-        }
-
-        return true;
-    }
-
-    /// <summary>
     /// Saves the tracked changes as <paramref name="actor"/>: model rules broken → INVALID_ARGUMENT
     /// naming the field, database refusals → ALREADY_EXISTS / FAILED_PRECONDITION / INVALID_ARGUMENT.
     /// Nothing is written when it throws (HubChanges runs in one transaction).

@@ -42,8 +42,6 @@ public sealed partial class GrantGrpcService
                 ValidFrom = read.ValidFrom,
                 ValidTo = read.ValidTo,
                 Reason = read.Reason,
-                CreatedAt = now,
-                UpdatedAt = now,
             };
             db.DirectGrants.Add(grant);
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), GrantKind, ct);
@@ -118,7 +116,7 @@ public sealed partial class GrantGrpcService
         grant.ValidFrom = read.ValidFrom;
         grant.ValidTo = read.ValidTo;
         grant.Reason = read.Reason;
-        if (AdminWrites.MarkUpdated(db, grant))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), GrantKind, ct);
             AdminLog.Updated(logger, caller.Username, GrantKind, id, grant.Version);

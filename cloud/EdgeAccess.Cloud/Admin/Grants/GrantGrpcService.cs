@@ -52,8 +52,6 @@ public sealed partial class GrantGrpcService(
                 RequiresPin = read.RequiresPin,
                 ValidFrom = read.ValidFrom,
                 ValidTo = read.ValidTo,
-                CreatedAt = now,
-                UpdatedAt = now,
                 Doors = [.. read.DoorIds.Select(d => new Stored.AccessSchemeDoor { SchemeId = id, DoorId = d })],
             };
             db.AccessSchemes.Add(scheme);
@@ -153,7 +151,7 @@ public sealed partial class GrantGrpcService(
             scheme.Doors.Add(new Stored.AccessSchemeDoor { SchemeId = id, DoorId = doorId });
         }
 
-        if (AdminWrites.MarkUpdated(db, scheme))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), SchemeKind, ct);
             AdminLog.Updated(logger, caller.Username, SchemeKind, id, scheme.Version);

@@ -114,7 +114,7 @@ public sealed partial class ScheduleGrpcService
         }
 
         calendar.Holidays.AddRange(wanted.Values);
-        if (AdminWrites.MarkUpdated(db, calendar))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), CalendarKind, ct);
             AdminLog.Updated(logger, caller.Username, CalendarKind, id, calendar.Version);

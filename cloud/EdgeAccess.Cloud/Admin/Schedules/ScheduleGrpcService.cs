@@ -46,8 +46,6 @@ public sealed partial class ScheduleGrpcService(
                 Name = read.Name,
                 Definition = read.Definition,
                 IgnoresHolidays = read.IgnoresHolidays,
-                CreatedAt = now,
-                UpdatedAt = now,
                 Calendars = [.. read.CalendarIds.Select(c => new Stored.ScheduleCalendar { ScheduleId = id, CalendarId = c })],
             };
             db.Schedules.Add(schedule);
@@ -136,7 +134,7 @@ public sealed partial class ScheduleGrpcService(
             schedule.Calendars.Add(new Stored.ScheduleCalendar { ScheduleId = id, CalendarId = calendarId });
         }
 
-        if (AdminWrites.MarkUpdated(db, schedule))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), ScheduleKind, ct);
             AdminLog.Updated(logger, caller.Username, ScheduleKind, id, schedule.Version);

@@ -38,8 +38,6 @@ public sealed partial class SiteGrpcService
                 Name = name,
                 Direction = direction,
                 RequiresPin = input.RequiresPin,
-                CreatedAt = now,
-                UpdatedAt = now,
             };
             db.Doors.Add(door);
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(request.RequestId), DoorKind, ct);
@@ -116,7 +114,7 @@ public sealed partial class SiteGrpcService
         door.Name = name;
         door.Direction = direction;
         door.RequiresPin = input.RequiresPin;
-        if (AdminWrites.MarkUpdated(db, door))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), DoorKind, ct);
             AdminLog.Updated(logger, caller.Username, DoorKind, id, door.Version);

@@ -99,7 +99,7 @@ public sealed partial class SiteGrpcService(
 
         site.Name = name;
         site.TimeZone = zone;
-        if (AdminWrites.MarkUpdated(db, site))
+        if (db.ChangeTracker.HasChanges())
         {
             await AdminWrites.SaveAsync(changes, db, caller.ToActor(), SiteKind, ct);
             AdminLog.Updated(logger, caller.Username, SiteKind, id, site.Version);
