@@ -89,6 +89,9 @@ public sealed partial class HubDbContext
         modelBuilder.Entity<Session>(e => e.ToTable("sessions"));
         modelBuilder.Entity<Node>(e => e.ToTable("nodes"));
         modelBuilder.Entity<NodeSync>(e => e.ToTable("node_sync").HasKey(x => x.NodeId));
+        modelBuilder.Entity<NodeCommandRecord>(e => e.ToTable("node_commands"));
+        modelBuilder.Entity<NodeAlertRecord>(e => e.ToTable("node_alerts").HasKey(x => x.NodeId));
+        modelBuilder.Entity<EdgeEvent>(e => e.ToTable("edge_events").HasKey(x => new { x.NodeId, x.Seq }));
         modelBuilder.Entity<RotatedRefreshToken>(e =>
         {
             e.ToTable("session_rotated_tokens");
@@ -136,7 +139,10 @@ public sealed partial class HubDbContext
         b.Entity<RotatedRefreshToken>().HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<Session>().HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<NodeSync>().HasOne<Node>().WithOne().HasForeignKey<NodeSync>(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<NodeCommandRecord>().HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<NodeAlertRecord>().HasOne<Node>().WithOne().HasForeignKey<NodeAlertRecord>(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<Node>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<EdgeEvent>().HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Restrict);
     }
 
     public static string ToSnakeCase(string name)

@@ -34,4 +34,7 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<RotatedRefreshToken> RotatedRefreshTokens => Set<RotatedRefreshToken>();
     public DbSet<Node> Nodes => Set<Node>();
     public DbSet<NodeSync> NodeSync => Set<NodeSync>();
+    public DbSet<NodeCommandRecord> NodeCommands => Set<NodeCommandRecord>();
+    public DbSet<NodeAlertRecord> NodeAlerts => Set<NodeAlertRecord>();
+    public DbSet<EdgeEvent> EdgeEvents => Set<EdgeEvent>();
 }

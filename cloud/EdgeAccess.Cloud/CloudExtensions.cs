@@ -2,6 +2,7 @@ using EdgeAccess.Cloud.Admin.Access;
 using EdgeAccess.Cloud.Admin.People;
 using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Journal;
 using EdgeAccess.Cloud.Nodes;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Cloud.Storage;
@@ -26,6 +27,7 @@ public static class CloudExtensions
         builder.AddEdgeAccessPeopleAdmin();
         builder.AddEdgeAccessNodes();
         builder.AddEdgeAccessSync();
+        builder.AddEdgeAccessJournal();
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
@@ -43,6 +45,7 @@ public static class CloudExtensions
         app.MapEdgeAccessAccessQueries();
         app.MapEdgeAccessNodes();
         app.MapEdgeAccessSync();
+        app.MapEdgeAccessJournal();
         return app;
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class EventJournal
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(payload);
+        long appended;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -58,6 +59,7 @@ public sealed partial class EventJournal
             }
 
             LastSequence = seq;
+            appended = seq;
             Count += 1 - dropped;
             UnacknowledgedCount++;
             if (dropped > 0)
@@ -66,12 +68,15 @@ public sealed partial class EventJournal
             }
 
             UpdateAlarm();
-            return seq;
         }
         finally
         {
             _gate.Release();
         }
+
+        // Outside the gate: a handler (the uploader) may read the journal at once.
+        Appended?.Invoke(this, EventArgs.Empty);
+        return appended;
     }
 
     private void UpdateAlarm()

@@ -34,6 +34,9 @@ public sealed partial class EventJournal : IDisposable
     /// <summary>Raised when <see cref="IsNearFull"/> changes.</summary>
     public event EventHandler? NearFullChanged;
 
+    /// <summary>Raised after an entry was appended and committed (outside the journal's lock), e.g. to wake the uploader.</summary>
+    public event EventHandler? Appended;
+
     /// <summary>The last sequence number handed out (0: none yet).</summary>
     public long LastSequence { get; private set; }
 
@@ -142,6 +145,39 @@ public sealed partial class EventJournal : IDisposable
             AcknowledgedThrough = Math.Max(AcknowledgedThrough, seq);
             UpdateAlarm();
             return pruned;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Continues numbering after <paramref name="seq"/> when the hub already holds events up to it
+    /// (this journal was replaced by an older or empty one): unacknowledged entries are renumbered
+    /// above it, keeping their order, so none of them collides with an event the hub has (it would
+    /// be taken for a duplicate and dropped). Does nothing when the journal is already beyond it.
+    /// </summary>
+    public async Task SkipToAsync(long seq, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (seq <= LastSequence)
+            {
+                return;
+            }
+
+            // Every new number is above every old one, so the primary key never collides mid-update.
+            var last = LastSequence + seq;
+            using (var transaction = Connection.BeginTransaction())
+            {
+                Execute(Connection, transaction, "UPDATE journal SET seq = seq + $n WHERE acked = 0", seq);
+                Execute(Connection, transaction, "UPDATE journal_head SET last_seq = $n WHERE id = 1", last);
+                transaction.Commit();
+            }
+
+            LastSequence = last;
         }
         finally
         {

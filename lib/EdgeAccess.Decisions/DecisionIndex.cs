@@ -50,6 +50,9 @@ public sealed partial class DecisionIndex
     /// <summary>Sizes of what the index holds.</summary>
     public IndexStatistics Statistics { get; }
 
+    /// <summary>Whether the door is in the index (present in the replica).</summary>
+    public bool HasDoor(string doorId) => _doorOrdinals.ContainsKey(doorId);
+
     /// <summary>The door ordinal of a present door.</summary>
     internal bool TryGetDoor(string doorId, out int ordinal) => _doorOrdinals.TryGetValue(doorId, out ordinal);
 

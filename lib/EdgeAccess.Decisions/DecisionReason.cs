@@ -50,6 +50,9 @@ public enum DecisionReason
 
     /// <summary>A PIN was entered but the card tap it completes is older than the window (or missing).</summary>
     SecondFactorTimeout = 15,
+
+    /// <summary>The node is in lockdown (an operator's command): every tap is denied until released.</summary>
+    Lockdown = 16,
 }
 
 /// <summary>Conditions that held while deciding, independent of the outcome.</summary>

@@ -57,4 +57,10 @@ public sealed class NodeSync
     public bool Connected { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When <see cref="AckedPosition"/> last moved forward.</summary>
+    public DateTimeOffset? LastAckAt { get; set; }
+
+    /// <summary>When the node's current (or last) stream opened.</summary>
+    public DateTimeOffset? ConnectedAt { get; set; }
 }

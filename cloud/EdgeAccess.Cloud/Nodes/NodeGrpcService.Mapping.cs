@@ -29,6 +29,18 @@ internal sealed partial class NodeGrpcService
         UpdateTime = AdminFields.ToTimestamp(node.UpdatedAt),
     };
 
+    /// <summary>The API form of <paramref name="nodes"/> with their sync status, read in one query.</summary>
+    private async Task<List<Node>> WithStatusAsync(List<Stored.Node> nodes, CancellationToken cancellationToken)
+    {
+        var statuses = await status.ReadAsync(nodes.ConvertAll(n => n.Id), cancellationToken);
+        return nodes.ConvertAll(n =>
+        {
+            var node = ToProto(n);
+            status.Fill(node, statuses.GetValueOrDefault(n.Id));
+            return node;
+        });
+    }
+
     private static Stored.NodeStatus FromProto(NodeStatus status) => status switch
     {
         NodeStatus.Pending => Stored.NodeStatus.Pending,

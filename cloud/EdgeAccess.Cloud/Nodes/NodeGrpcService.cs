@@ -1,6 +1,8 @@
 using EdgeAccess.Cloud.Admin.Common;
 using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Data;
+using EdgeAccess.Cloud.Nodes.Commands;
+using EdgeAccess.Cloud.Nodes.Health;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
@@ -13,10 +15,18 @@ namespace EdgeAccess.Cloud.Nodes;
 
 /// <summary>
 /// <c>edgeaccess.v1.NodeService</c>: the node registry. Admins create nodes, issue enrollment codes
-/// and revoke; operators read. A code is returned once and stored only as its SHA-256.
+/// and revoke; operators read, with each node's sync status. A code is returned once and stored
+/// only as its SHA-256. Admins and operators queue commands for nodes (<c>NodeGrpcService.Commands.cs</c>).
 /// </summary>
 internal sealed partial class NodeGrpcService(
-    HubDbContext db, HubChanges changes, Idempotency idempotency, TimeProvider time, IOptionsMonitor<NodeOptions> options, ILogger<NodeGrpcService> logger)
+    HubDbContext db,
+    HubChanges changes,
+    Idempotency idempotency,
+    NodeStatusReader status,
+    NodeCommandStore commands,
+    TimeProvider time,
+    IOptionsMonitor<NodeOptions> options,
+    ILogger<NodeGrpcService> logger)
     : NodeService.ServiceBase
 {
     internal const string Kind = "node";
@@ -63,7 +73,7 @@ internal sealed partial class NodeGrpcService(
         var id = NodeId(request.NodeId);
         var node = await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id, context.CancellationToken)
             ?? throw ApiErrors.NotFound(Kind, id);
-        return ToProto(node);
+        return (await WithStatusAsync([node], context.CancellationToken))[0];
     }
 
     /// <inheritdoc />
@@ -93,7 +103,7 @@ internal sealed partial class NodeGrpcService(
 
         var nodes = await query.OrderBy(n => n.Id).Take(size + 1).ToListAsync(context.CancellationToken);
         var response = new ListNodesResponse { NextPageToken = NodePage.NextToken(nodes, size, fingerprint) };
-        response.Nodes.AddRange(nodes.Select(ToProto));
+        response.Nodes.AddRange(await WithStatusAsync(nodes, context.CancellationToken));
         return response;
     }
 

@@ -29,4 +29,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(3407, LogLevel.Debug, "Node authentication refused: {Reason}", EventName = "NodeAuthenticationFailed")]
     public static partial void AuthenticationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(3410, LogLevel.Information, "{Actor} queued a {Kind} command for node {NodeId} ({CommandId})", EventName = "NodeCommandQueued")]
+    public static partial void CommandQueued(ILogger logger, string actor, string kind, string nodeId, Guid commandId);
+
+    [LoggerMessage(3411, LogLevel.Information, "{Actor} cancelled command {CommandId} of node {NodeId}", EventName = "NodeCommandCancelled")]
+    public static partial void CommandCancelled(ILogger logger, string actor, Guid commandId, string nodeId);
 }

@@ -1,4 +1,6 @@
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Nodes.Commands;
+using EdgeAccess.Cloud.Nodes.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAccess.Cloud.Nodes;
@@ -7,14 +9,23 @@ namespace EdgeAccess.Cloud.Nodes;
 public static class NodesExtensions
 {
     /// <summary>
-    /// Registers <see cref="NodeOptions"/> (<c>EdgeAccess:Nodes</c>, validated at start) and the
-    /// <see cref="NodeAuthenticator"/>. Needs the hub's storage (<c>NpgsqlDataSource</c>).
+    /// Registers <see cref="NodeOptions"/> (<c>EdgeAccess:Nodes</c>, validated at start), the
+    /// <see cref="NodeAuthenticator"/>, the node watchdog (<see cref="WatchdogOptions"/>,
+    /// <c>EdgeAccess:Watchdog</c>) and the command queue with its <see cref="CommandNotifier"/>.
+    /// Needs the hub's storage (<c>NpgsqlDataSource</c>) and the sync options.
     /// </summary>
     public static WebApplicationBuilder AddEdgeAccessNodes(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeAuthenticator>();
+        builder.Services.AddOptions<WatchdogOptions>().BindConfiguration(WatchdogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<NodeStatusReader>();
+        builder.Services.AddSingleton<NodeWatchdog>();
+        builder.Services.AddHostedService<NodeWatchdogService>();
+        builder.Services.AddSingleton<NodeCommandStore>();
+        builder.Services.AddSingleton<CommandNotifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandNotifier>());
         return builder;
     }
 

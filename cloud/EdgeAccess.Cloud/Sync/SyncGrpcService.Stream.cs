@@ -8,7 +8,7 @@ namespace EdgeAccess.Cloud.Sync;
 internal sealed partial class SyncGrpcService
 {
     /// <summary>The hub's side of one stream. Only this writes to the response stream.</summary>
-    private sealed class Stream(SyncGrpcService service, IServerStreamWriter<HubMessage> writer, SyncSession session, string authorization, SyncOptions settings)
+    private sealed class Stream(SyncGrpcService service, HubWriter writer, SyncSession session, string authorization, SyncOptions settings)
     {
         /// <summary>Snapshot if needed, then tail the feed until cancelled or the node loses its credential.</summary>
         public async Task RunAsync(long position, CancellationToken cancellationToken)
@@ -29,6 +29,8 @@ internal sealed partial class SyncGrpcService
             }
 
             var nextBeat = service._time.GetUtcNow() + settings.HeartbeatInterval;
+            // The first digest once the node has caught up after connecting, then periodically.
+            var nextDigest = service._time.GetUtcNow();
             while (true)
             {
                 page ??= await ReadAsync(after, cancellationToken);
@@ -56,6 +58,12 @@ internal sealed partial class SyncGrpcService
 
                 page = null;
                 var now = service._time.GetUtcNow();
+                if (now >= nextDigest)
+                {
+                    after = await SendDigestAsync(after, cancellationToken);
+                    nextDigest = now + settings.DigestInterval;
+                }
+
                 if (now >= nextBeat)
                 {
                     await BeatAsync(now, cancellationToken);
@@ -65,6 +73,34 @@ internal sealed partial class SyncGrpcService
                 var untilBeat = nextBeat - now;
                 await service._notifier.WaitAsync(session.SiteId, after, untilBeat < settings.PollInterval ? untilBeat : settings.PollInterval, cancellationToken);
             }
+        }
+
+        /// <summary>
+        /// Sends the site's digest at the head it was computed at. The changes up to that head go
+        /// first, so a node processing in order holds exactly that state when the digest arrives.
+        /// </summary>
+        /// <returns>The position the stream continues after.</returns>
+        private async Task<long> SendDigestAsync(long after, CancellationToken cancellationToken)
+        {
+            var digest = await SiteDigest.ComputeAsync(service._dataSource, session.SiteId, cancellationToken);
+            while (after < digest.Position)
+            {
+                var page = await ReadAsync(after, cancellationToken);
+                if (page.SnapshotRequired || page.Entries.Count == 0)
+                {
+                    return after; // compacted meanwhile: the loop sends a snapshot; the digest waits for the next round
+                }
+
+                var changes = new Changes { Head = digest.Position };
+                changes.Changes_.AddRange(page.Entries.Where(e => e.Position <= digest.Position).Select(SyncMapping.FromEntry));
+                await writer.WriteAsync(new HubMessage { Changes = changes }, cancellationToken);
+                after = changes.Changes_[^1].Position;
+                session.Sent = after;
+            }
+
+            var message = new ReplicaDigest { Position = digest.Position, RecordCount = digest.RecordCount, Digest = Google.Protobuf.ByteString.CopyFrom(digest.Digest) };
+            await writer.WriteAsync(new HubMessage { Digest = message }, cancellationToken);
+            return after;
         }
 
         private async Task<FeedPage> ReadAsync(long after, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Data.Feed;
+using EdgeAccess.Cloud.Journal;
 using EdgeAccess.Cloud.Nodes;
+using EdgeAccess.Cloud.Nodes.Commands;
 using EdgeAccess.Grpc;
 using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
@@ -21,7 +23,11 @@ internal sealed partial class SyncGrpcService(
     NodeAuthenticator authenticator,
     SyncRegistry registry,
     SyncStore store,
+    JournalStore journals,
+    NodeCommandStore commands,
+    CommandNotifier commandNotifier,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     IOptionsMonitor<SyncOptions> options,
     ILogger<SyncGrpcService> logger)
     : EdgeSync.ServiceBase
@@ -57,21 +63,38 @@ internal sealed partial class SyncGrpcService(
         await store.ConnectedAsync(identity.NodeId, true, _time.GetUtcNow(), ct);
         SyncLog.Opened(_logger, identity.NodeId, hello.ReplicaPosition);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = ReadEdgeAsync(requestStream, session, stop);
+        // Also on shutdown: a stream lives for days, and Kestrel's graceful stop waits for open requests.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        using var output = new HubWriter(responseStream);
+        // Where the node's journal stands here, so it resumes its upload after what the hub has.
+        var stored = await journals.StoredThroughAsync(identity.NodeId, ct);
+        await output.WriteAsync(new HubMessage { JournalAck = new JournalAck { ThroughSeq = stored } }, ct);
+        var failure = new RpcException?[1];
+        var reader = ReadEdgeAsync(requestStream, output, session, failure, stop);
+        var pump = PumpCommandsAsync(output, session, stop.Token);
         try
         {
-            var stream = new Stream(this, responseStream, session, header, settings);
+            var stream = new Stream(this, output, session, header, settings);
             await stream.RunAsync(hello.ReplicaPosition, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            // The node half-closed its side: end the stream with OK.
+            // The node half-closed its side (or sent something invalid, thrown below): end the stream.
+            if (failure[0] is { } invalid)
+            {
+                throw invalid;
+            }
+
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "the hub is shutting down; reconnect"));
+            }
         }
         finally
         {
             await stop.CancelAsync();
             await reader;
+            await pump;
             await store.ConnectedAsync(identity.NodeId, false, _time.GetUtcNow(), CancellationToken.None);
             SyncLog.Closed(_logger, identity.NodeId);
         }
@@ -128,36 +151,57 @@ internal sealed partial class SyncGrpcService(
 
     /// <summary>
     /// Reads what the node sends while the hub streams: acknowledgements are persisted, heartbeats
-    /// mark it seen. When the node half-closes or the read fails, the whole stream stops.
+    /// mark it seen, journal uploads are stored and acknowledged, command results recorded. When
+    /// the node half-closes, sends something invalid or the read fails, the whole stream stops.
     /// </summary>
-    private async Task ReadEdgeAsync(IAsyncStreamReader<EdgeMessage> requests, SyncSession session, CancellationTokenSource stop)
+    private async Task ReadEdgeAsync(
+        IAsyncStreamReader<EdgeMessage> requests, HubWriter output, SyncSession session, RpcException?[] failure, CancellationTokenSource stop)
     {
         try
         {
             while (await requests.MoveNext(stop.Token))
             {
                 var message = requests.Current;
-                if (message.MessageCase == EdgeMessage.MessageOneofCase.Ack && message.Ack.Position > session.Acked)
+                switch (message.MessageCase)
                 {
-                    var position = message.Ack.Position;
-                    if (position > session.Sent)
-                    {
-                        SyncLog.AckAhead(_logger, session.NodeId, position, session.Sent);
-                        continue;
-                    }
+                    case EdgeMessage.MessageOneofCase.Ack when message.Ack.Position > session.Acked:
+                        var position = message.Ack.Position;
+                        if (position > session.Sent)
+                        {
+                            SyncLog.AckAhead(_logger, session.NodeId, position, session.Sent);
+                            continue;
+                        }
 
-                    session.Acked = position;
-                    await store.AckAsync(session.NodeId, position, _time.GetUtcNow(), stop.Token);
-                }
-                else if (message.MessageCase == EdgeMessage.MessageOneofCase.Heartbeat)
-                {
-                    await store.ConnectedAsync(session.NodeId, true, _time.GetUtcNow(), stop.Token);
+                        session.Acked = position;
+                        await store.AckAsync(session.NodeId, position, _time.GetUtcNow(), stop.Token);
+                        break;
+                    case EdgeMessage.MessageOneofCase.Heartbeat:
+                        await store.ConnectedAsync(session.NodeId, true, _time.GetUtcNow(), stop.Token);
+                        break;
+                    case EdgeMessage.MessageOneofCase.Journal:
+                        var through = await journals.StoreAsync(session.NodeId, session.SiteId, message.Journal.Events, _time.GetUtcNow(), stop.Token);
+                        await output.WriteAsync(new HubMessage { JournalAck = new JournalAck { ThroughSeq = through } }, stop.Token);
+                        break;
+                    case EdgeMessage.MessageOneofCase.CommandResult:
+                        await commands.CompleteAsync(session.NodeId, message.CommandResult, _time.GetUtcNow(), stop.Token);
+                        break;
+                    case EdgeMessage.MessageOneofCase.Hello:
+                        throw new RpcException(new Status(StatusCode.InvalidArgument, "a sync stream takes one Hello, as its first message"));
                 }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The stream is ending.
+        }
+        catch (JournalRejectedException ex)
+        {
+            SyncLog.ReadFailed(_logger, session.NodeId, ex);
+            failure[0] = ex.ToRpcException();
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            failure[0] = ex;
         }
         catch (Exception ex) when (ex is RpcException or IOException or NpgsqlException or InvalidOperationException)
         {
@@ -166,6 +210,42 @@ internal sealed partial class SyncGrpcService(
         finally
         {
             await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// Delivers the node's queued commands while the stream is open: at once when one is queued
+    /// (the notifier), else at the poll interval (a notification can be lost while the listener
+    /// reconnects).
+    /// </summary>
+    private async Task PumpCommandsAsync(HubWriter output, SyncSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var next = commandNotifier.Next(session.NodeId);
+                foreach (var command in await commands.PendingAsync(session.NodeId, _time.GetUtcNow(), cancellationToken))
+                {
+                    // Marked first: a command cancelled meanwhile is not sent. At most once: one
+                    // lost with a broken write stays DELIVERED without a result (a late door release
+                    // is worse than none).
+                    if (await commands.MarkDeliveredAsync(Guid.Parse(command.Id), _time.GetUtcNow(), cancellationToken))
+                    {
+                        await output.WriteAsync(new HubMessage { Command = command }, cancellationToken);
+                    }
+                }
+
+                await Task.WhenAny(next, Task.Delay(options.CurrentValue.PollInterval, _time, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream is ending.
+        }
+        catch (Exception ex) when (ex is RpcException or IOException or NpgsqlException or InvalidOperationException)
+        {
+            SyncLog.ReadFailed(_logger, session.NodeId, ex);
         }
     }
 }

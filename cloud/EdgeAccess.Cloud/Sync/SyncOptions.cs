@@ -19,6 +19,13 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a connected node gets a digest of its site's state to verify its replica against
+    /// (the first right after it caught up on connecting). Each one reads the site's whole state.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DigestInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long the hub waits for the node's Hello after the stream opened.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -40,14 +40,18 @@ internal sealed class SyncStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Marks the node connected (creating its row) and seen now.</summary>
+    /// <remarks><c>connected_at</c> moves only when a stream opens (not on heartbeats): the watchdog counts a stall from it.</remarks>
     public Task ConnectedAsync(string nodeId, bool connected, DateTimeOffset now, CancellationToken cancellationToken) => ExecuteAsync("""
-        INSERT INTO node_sync (node_id, connected, last_seen_at, updated_at) VALUES ($1, $2, $3, $3)
-        ON CONFLICT (node_id) DO UPDATE SET connected = $2, last_seen_at = $3, updated_at = $3
+        INSERT INTO node_sync (node_id, connected, last_seen_at, connected_at, updated_at) VALUES ($1, $2, $3, CASE WHEN $2 THEN $3 END, $3)
+        ON CONFLICT (node_id) DO UPDATE SET
+            connected_at = CASE WHEN $2 AND NOT node_sync.connected THEN $3 ELSE node_sync.connected_at END,
+            connected = $2, last_seen_at = $3, updated_at = $3
         """, nodeId, connected, now, 0, cancellationToken);
 
     /// <summary>Records an acknowledgement; the stored position never moves back.</summary>
     public Task AckAsync(string nodeId, long position, DateTimeOffset now, CancellationToken cancellationToken) => ExecuteAsync("""
-        UPDATE node_sync SET acked_position = GREATEST(acked_position, $4), last_seen_at = $3, updated_at = $3
+        UPDATE node_sync SET last_ack_at = CASE WHEN $4 > acked_position THEN $3 ELSE last_ack_at END,
+            acked_position = GREATEST(acked_position, $4), last_seen_at = $3, updated_at = $3
         WHERE node_id = $1 AND connected = $2
         """, nodeId, true, now, position, cancellationToken);
 

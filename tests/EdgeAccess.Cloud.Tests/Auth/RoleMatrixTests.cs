@@ -109,6 +109,7 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         ["/edgeaccess.v1.MembershipService/DeleteMembership"] = AdminOnly,
 
         ["/edgeaccess.v1.AuditService/ListAuditEntries"] = AdminAuditor,
+        ["/edgeaccess.v1.JournalService/ListEvents"] = Readers,
         ["/edgeaccess.v1.ImportService/ImportCsv"] = AdminOnly,
 
         ["/edgeaccess.v1.AccessQueryService/ExplainAccess"] = Readers,
@@ -119,6 +120,9 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         ["/edgeaccess.v1.NodeService/ListNodes"] = AdminOperator,
         ["/edgeaccess.v1.NodeService/IssueEnrollmentCode"] = AdminOnly,
         ["/edgeaccess.v1.NodeService/RevokeNode"] = AdminOnly,
+        ["/edgeaccess.v1.NodeService/SendCommand"] = AdminOperator,
+        ["/edgeaccess.v1.NodeService/ListCommands"] = Readers,
+        ["/edgeaccess.v1.NodeService/CancelCommand"] = AdminOperator,
 
         // Open to the interceptor: the enrollment code / node token is the credential, checked by the service.
         ["/edgeaccess.v1.EnrollmentService/Enroll"] = null,

@@ -70,13 +70,14 @@ public sealed class SyncHub() : AuthHub(new Dictionary<string, string?> { ["Edge
 /// <summary>Reading what the hub sends, every step bounded.</summary>
 public static class SyncStreamExtensions
 {
-    /// <summary>The next message that is not a heartbeat.</summary>
+    /// <summary>The next replica message: heartbeats, journal acks and digests (other conversations on the stream) are skipped.</summary>
     public static async Task<HubMessage> NextAsync(this AsyncDuplexStreamingCall<EdgeMessage, HubMessage> call)
     {
         while (true)
         {
             Assert.True(await call.ResponseStream.MoveNext().WithTimeout(), "the hub ended the stream");
-            if (call.ResponseStream.Current.MessageCase != HubMessage.MessageOneofCase.Heartbeat)
+            if (call.ResponseStream.Current.MessageCase is not (HubMessage.MessageOneofCase.Heartbeat
+                or HubMessage.MessageOneofCase.JournalAck or HubMessage.MessageOneofCase.Digest))
             {
                 return call.ResponseStream.Current;
             }
