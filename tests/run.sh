@@ -16,6 +16,7 @@ missing=()
 /usr/bin/python3 -c 'import grpc, grpc_tools, google.protobuf' 2>/dev/null || missing+=(python3-grpcio python3-grpc-tools python3-protobuf)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # deploy/local/pki.sh (the hub TLS tests run it)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing: ${missing[*]}"

@@ -13,13 +13,17 @@ public static class EdgeExtensions
     public static WebApplicationBuilder AddEdgeAccessEdge(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<EdgeOptions>().BindConfiguration("EdgeAccess:Edge").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => GrpcChannel.ForAddress(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.HubAddress));
+        // Before the workers below: they use the replica it opens, and hosted services start in order.
+        builder.AddEdgeAccessAccessPoint();
+        builder.Services.AddSingleton(sp => HubChannelFactory.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubChannelFactory).FullName!)));
         builder.Services.AddSingleton<HubLinkState>();
         builder.Services.AddHostedService<HubLinkWorker>();
+        builder.Services.AddSingleton<SyncStatus>();
+        builder.Services.AddHostedService<SyncWorker>();
+        builder.Services.AddHostedService<IntegrityCheck>();
         builder.Services.AddHealthChecks().AddCheck<HubLinkHealthCheck>("hub-link");
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
-        builder.AddEdgeAccessAccessPoint();
         return builder;
     }
 

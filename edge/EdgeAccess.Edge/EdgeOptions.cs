@@ -23,7 +23,10 @@ public sealed class EdgeOptions
     /// </summary>
     public string? HubCaCertificatePath { get; set; }
 
-    /// <summary>Accept hub certificates the operating system trusts instead of a deployment CA (hubs behind a public certificate).</summary>
+    /// <summary>
+    /// Accept hub certificates the operating system trusts instead of a deployment CA (hubs behind a
+    /// public certificate). Ignored when <see cref="HubCaCertificatePath"/> is set: the deployment CA wins.
+    /// </summary>
     public bool TrustSystemCertificates { get; set; }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using EdgeAccess.Edge.Doors;
 using EdgeAccess.Edge.Replica;
 using EdgeAccess.Grpc.Server;
 
@@ -23,6 +24,7 @@ public static class AccessPointExtensions
         builder.Services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.SectionName);
         builder.Services.AddSingleton<ReplicaIndexLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaIndexLoader>());
+        builder.Services.AddSingleton<DoorControl>();
         builder.Services.AddSingleton<DoorDecisions>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using EdgeAccess.Decisions;
+using EdgeAccess.Edge.Doors;
 using EdgeAccess.Protos.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
@@ -25,16 +26,18 @@ public sealed class DoorDecisions
     public const string JournalKind = "door.decision";
 
     private readonly ReplicaIndexLoader _loader;
+    private readonly DoorControl _doors;
     private readonly AccessPointOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DoorDecisions> _logger;
     private readonly SecondFactorTracker _tracker = new();
 
     /// <summary>Creates the decider.</summary>
-    public DoorDecisions(ReplicaIndexLoader loader, IOptions<AccessPointOptions> options, TimeProvider time, ILogger<DoorDecisions> logger)
+    public DoorDecisions(ReplicaIndexLoader loader, DoorControl doors, IOptions<AccessPointOptions> options, TimeProvider time, ILogger<DoorDecisions> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _loader = loader;
+        _doors = doors;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -57,6 +60,7 @@ public sealed class DoorDecisions
         var now = _time.GetUtcNow();
         var at = Instant.FromDateTimeOffset(now);
         var decision = _tracker.Tap(index, new DecisionRequest(doorId, card, string.IsNullOrEmpty(pin) ? null : pin, at, Link()));
+        decision = UnderLockdown(decision);
         return JournalAsync(doorId, decision, now, "check", started);
     }
 
@@ -73,6 +77,7 @@ public sealed class DoorDecisions
         var now = _time.GetUtcNow();
         var at = Instant.FromDateTimeOffset(now);
         var decision = _tracker.EnterPin(index, doorId, pin, at, Link());
+        decision = UnderLockdown(decision);
         return JournalAsync(doorId, decision, now, "pin", started);
     }
 
@@ -85,6 +90,10 @@ public sealed class DoorDecisions
         RightsStale = flags.HasFlag(DecisionFlags.RightsStale),
         DegradedPolicyApplied = flags.HasFlag(DecisionFlags.DegradedPolicyApplied),
     };
+
+    // A lockdown overrides every outcome; the card is still identified for the journal.
+    private Decision UnderLockdown(Decision decision) =>
+        _doors.Lockdown is null ? decision : decision with { Reason = DecisionReason.Lockdown };
 
     private bool TryIndex(string doorId, [NotNullWhen(true)] out DecisionIndex? index)
     {
@@ -103,7 +112,8 @@ public sealed class DoorDecisions
     {
         Instant? synced = _loader.Store.LastSyncAt is { } last ? Instant.FromDateTimeOffset(last) : null;
         // Never synced: no lease at all, so the degraded policy applies from the first tap (fail secure).
-        var leaseUntil = synced is { } s ? s + Duration.FromTimeSpan(_options.Lease) : Instant.MinValue;
+        // A tampered replica cannot be trusted either: no lease until a snapshot replaced it.
+        var leaseUntil = synced is { } s && !_loader.ReplicaTampered ? s + Duration.FromTimeSpan(_options.Lease) : Instant.MinValue;
         return new LinkState(synced, leaseUntil, Duration.FromTimeSpan(_options.FreshnessBound), _options.DegradedPolicy);
     }
 
