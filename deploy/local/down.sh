@@ -2,6 +2,12 @@
 # Stops what deploy/local/up.sh started.
 set -uo pipefail
 RUN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.run"
+# The edges' link relays first (with the connections they carry: link.sh kills the process group).
+for pidfile in "$RUN"/link-edge-*.pid; do
+  [ -f "$pidfile" ] || continue
+  node="$(basename "$pidfile" .pid)"; node="${node#link-}"
+  bash "$(dirname "${BASH_SOURCE[0]}")/link.sh" cut "$node" >/dev/null 2>&1 && echo "stopped link-$node"
+done
 for pidfile in "$RUN"/*.pid; do
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Runs EdgeAccess on this machine: builds, starts a private PostgreSQL cluster, the cloud hub
-# (seeding a demo campus on first start) and one edge node on loopback, waits until they are
-# healthy, signs in with the edgeaccess CLI and shows the admin API, shows the edge node reaching
-# the hub over gRPC, then follows the logs until Ctrl-C (which stops everything). With --detach
-# it leaves them running instead; stop them with deploy/local/down.sh.
+# (seeding a demo campus on first start) and two edge nodes on two sites, each dialling the hub
+# through its own TCP relay (deploy/local/link.sh cuts and restores it). Signs in with the
+# edgeaccess CLI, shows the admin API, then plays issue 4's scenario: a tap decided at an edge,
+# both nodes online, one node's link cut, taps still decided locally while the hub blocks a card,
+# the link restored and the offline taps arriving in the hub's journal. Then follows the logs
+# until Ctrl-C (which stops everything). With --detach it leaves them running instead; stop them
+# with deploy/local/down.sh.
 #
 #   postgres: 127.0.0.1:55440 (data in /tmp/edgeaccess-demo-pg; skipped when
 #             EdgeAccess__Database__ConnectionString is set)
-#   hub:  gRPC h2c 127.0.0.1:5100   gRPC-web + /health 127.0.0.1:5101
-#   edge: gRPC h2c 127.0.0.1:5200   gRPC-web + /health 127.0.0.1:5201
+#   hub:    gRPC h2c 127.0.0.1:5100   gRPC-web + /health 127.0.0.1:5101
+#   edge-1: gRPC h2c 127.0.0.1:5200   gRPC-web + /health 127.0.0.1:5201   site Demo Campus, hub via relay 127.0.0.1:5110
+#   edge-2: gRPC h2c 127.0.0.1:5210   gRPC-web + /health 127.0.0.1:5211   site North Lab,   hub via relay 127.0.0.1:5111
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +21,9 @@ DETACH=false
 [ "${1:-}" = "--detach" ] && DETACH=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-command -v curl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+for tool in curl socat; do
+  command -v "$tool" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
+done
 
 echo "==> building (Release)"
 dotnet build "$ROOT/EdgeAccess.sln" -c Release -nologo -v quiet >/dev/null 2>&1 || dotnet build "$ROOT/EdgeAccess.sln" -c Release -nologo -v quiet
@@ -66,17 +72,20 @@ wait_healthy() { # name url
   echo "$1 did not become healthy; last log lines:"; tail -n 20 "$RUN/$1.log"; exit 1
 }
 
-echo "==> starting the hub and an edge node"
+say() { echo "==> $*"; }
+note() { echo "    # $*"; }
+
+say "starting the hub"
 start hub cloud/EdgeAccess.Cloud --EdgeAccess:Endpoints:GrpcPort=5100 --EdgeAccess:Endpoints:WebPort=5101
-start edge-1 edge/EdgeAccess.Edge --EdgeAccess:Endpoints:GrpcPort=5200 --EdgeAccess:Endpoints:WebPort=5201 \
-  --EdgeAccess:Edge:NodeId=edge-1 --EdgeAccess:Edge:HubAddress=http://127.0.0.1:5100 \
-  --EdgeAccess:Edge:DataDirectory="$RUN/edge-1"
 wait_healthy hub http://127.0.0.1:5101/health
-wait_healthy edge-1 http://127.0.0.1:5201/health
 
 EA_DLL="$ROOT/cloud/EdgeAccess.Cli/bin/Release/net10.0/edgeaccess.dll"
-echo "==> the admin API from the command line (edgeaccess; more: dotnet $EA_DLL --help):"
-ea() { dotnet "$EA_DLL" --hub http://127.0.0.1:5100 "$@" 2>&1 | sed 's/^/    /' || true; }
+EA=(dotnet "$EA_DLL" --hub http://127.0.0.1:5100)
+ea() { echo "    \$ edgeaccess $*"; "${EA[@]}" "$@" 2>&1 | sed 's/^/      /' || true; }
+ea_quiet() { "${EA[@]}" "$@"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+say "the admin API from the command line (edgeaccess; more: dotnet $EA_DLL --help):"
 printf '%s\n' "$EdgeAccess__Bootstrap__AdminPassword" | ea login --user "$EdgeAccess__Bootstrap__AdminUsername" --password-stdin
 ea doors list
 echo "    \$ explain: Ben's card at Lab 1 next Monday 10:00 and 23:00 (site time)"
@@ -85,13 +94,113 @@ echo 04A1B2C3D5 | ea explain --card-number-stdin --door "Lab 1" --at "$(date -d 
 ea who-can-open --door "Main entrance"
 echo "    (signed in as admin; the password is in .run/secrets.env)"
 
-echo "==> the edge node opened its own gRPC link to the hub:"
-for _ in $(seq 1 40); do
-  if grep -q "reachable (version" "$RUN/edge-1.log"; then grep -m1 "reachable (version" "$RUN/edge-1.log" | sed 's/^ */    /'; break; fi
-  sleep 0.5
+# The seeder makes one site; issue 4's demo has a second one, added over the admin API (the CLI
+# has no create commands for sites, doors, schedules or grants yet).
+say "a second site for the second edge node (North Lab: one door; Ada may pass at any hour)"
+read -r SITE2 DOOR2 <<<"$(python3 "$ROOT/deploy/local/demo-site2.py" http://127.0.0.1:5101)"
+[ -n "${DOOR2:-}" ] || { echo "    could not add the second site (see the error above)"; exit 1; }
+SITE1="$(ea_quiet --json sites list | json "[s['id'] for s in d['sites'] if s['name']=='Demo Campus'][0]")"
+DOOR1="$(ea_quiet --json doors list --site "$SITE1" | json "[x['id'] for x in d['doors'] if x['name']=='Main entrance'][0]")"
+ea sites list
+
+# Each node gets a one-time enrollment code unless it is already enrolled with its credential in
+# .run/edge-N (re-runs keep the node and its replica). A new code means a fresh data folder.
+enrollment_code() { # node site
+  local node="$1" site="$2" dir="$RUN/$1"
+  if ea_quiet --json nodes show "$node" >/dev/null 2>&1; then
+    if [ -f "$dir/node-credential.json" ]; then return 0; fi
+    rm -rf "$dir"
+    ea_quiet --json nodes code "$node" | json "d['enrollmentCode']"
+  else
+    rm -rf "$dir"
+    ea_quiet --json nodes create "$node" --site "$site" --description "deploy/local demo" | json "d['enrollmentCode']"
+  fi
+}
+
+say "registering the edge nodes (nodes create prints a one-time enrollment code; shown here once per node):"
+CODE1="$(enrollment_code edge-1 "$SITE1")"
+CODE2="$(enrollment_code edge-2 "$SITE2")"
+for n in 1 2; do
+  code="CODE$n"
+  if [ -n "${!code}" ]; then echo "    edge-$n: new enrollment code ${!code}"; else echo "    edge-$n: already enrolled (credential in .run/edge-$n)"; fi
 done
 
-echo "==> ServerInfo over gRPC-web from the command line (hub, then edge):"
+say "starting the edge nodes, each dialling the hub through its own relay (deploy/local/link.sh cut|restore edge-N)"
+start_edge() { # n grpc-port web-port relay-port code
+  bash "$ROOT/deploy/local/link.sh" restore "edge-$1" | sed 's/^/    /'
+  # The code reaches the node through its environment, not its command line (ps).
+  EdgeAccess__Edge__EnrollmentCode="$5" start "edge-$1" edge/EdgeAccess.Edge \
+    --EdgeAccess:Endpoints:GrpcPort="$2" --EdgeAccess:Endpoints:WebPort="$3" \
+    --EdgeAccess:Edge:NodeId="edge-$1" --EdgeAccess:Edge:HubAddress="http://127.0.0.1:$4" \
+    --EdgeAccess:Edge:DataDirectory="$RUN/edge-$1" \
+    --EdgeAccess:Edge:SyncHeartbeatInterval=00:00:02 --EdgeAccess:Edge:MaxReconnectDelay=00:00:02
+}
+start_edge 1 5200 5201 5110 "$CODE1"
+start_edge 2 5210 5211 5111 "$CODE2"
+wait_healthy edge-1 http://127.0.0.1:5201/health
+wait_healthy edge-2 http://127.0.0.1:5211/health
+
+node_field() { ea_quiet --json nodes show "$1" | json "$2"; }
+wait_node() { # node health [max-lag]
+  for _ in $(seq 1 120); do
+    if [ "$(node_field "$1" "d['health']+' '+str(int(d['lag'])<=${3:-0})")" = "$2 True" ]; then return 0; fi
+    sleep 0.5
+  done
+  echo "    $1 did not reach $2 in time; last log lines:"; tail -n 20 "$RUN/$1.log"; return 1
+}
+tap() { # label edge-port door numbers...
+  local label="$1" port="$2" door="$3"; shift 3
+  echo "    \$ printf '<$label>' | edgeaccess tap --edge http://127.0.0.1:$port --door <door>"
+  printf '%s\n' "$@" | "${EA[@]}" tap --edge "http://127.0.0.1:$port" --door "$door" 2>&1 | sed 's/^/      /' || true
+}
+wait_journal() { # node seq
+  for _ in $(seq 1 60); do
+    [ "$(ea_quiet --json journal --node "$1" --limit 1 | json "max([int(e['seq']) for e in d['events']] or [0])")" -ge "$2" ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+say "issue 4: edge nodes decide locally, with or without the hub"
+wait_node edge-1 NODE_HEALTH_ONLINE && wait_node edge-2 NODE_HEALTH_ONLINE
+note "Both nodes enrolled, took their site's snapshot and follow the feed:"
+ea nodes list
+note "Ada taps her card at edge-1's main entrance; edge-1 decides from its own replica:"
+tap "Ada" 5200 "$DOOR1" 04A1B2C3D4
+
+say "cutting edge-1's link to the hub"
+bash "$ROOT/deploy/local/link.sh" cut edge-1 | sed 's/^/    /'
+wait_node edge-1 NODE_HEALTH_OFFLINE 1000000 || true
+ADA_CARD="$(ea_quiet --json cards list --person "Ada Lovelace" | json "d['cards'][0]['id']")"
+note "Meanwhile an admin blocks Ada's card at the hub:"
+ea cards block "$ADA_CARD"
+note "edge-2 is online: the block reaches it within moments, its door now refuses her:"
+for _ in $(seq 1 40); do
+  printf '04A1B2C3D4\n' | "${EA[@]}" tap --edge http://127.0.0.1:5210 --door "$DOOR2" 2>/dev/null | grep -q CARD_BLOCKED && break
+  sleep 0.25
+done
+tap "Ada" 5210 "$DOOR2" 04A1B2C3D4
+note "edge-1 is cut off: it keeps deciding every tap locally (and journals it), still from its last replica:"
+OFFLINE_TAPS="$(printf '%s\n' 04A1B2C3D4 04A1B2C3D6 04A1B2C3D5 | "${EA[@]}" tap --edge http://127.0.0.1:5200 --door "$DOOR1" 2>&1 || true)"
+echo "    \$ printf '<Ada>\n<Cleo>\n<Ben>\n' | edgeaccess tap --edge http://127.0.0.1:5200 --door <door>"
+echo "$OFFLINE_TAPS" | sed 's/^/      /'
+LAST_SEQ="$(echo "$OFFLINE_TAPS" | sed -n 's/.*journal seq: \([0-9]*\).*/\1/p' | tail -n 1)"
+note "The hub sees edge-1 offline and behind its site's feed:"
+ea nodes list
+
+say "restoring edge-1's link"
+bash "$ROOT/deploy/local/link.sh" restore edge-1 | sed 's/^/    /'
+wait_node edge-1 NODE_HEALTH_ONLINE || true
+note "edge-1 reconnected and caught up (lag 0): it now knows about the block too:"
+ea nodes show edge-1
+tap "Ada" 5200 "$DOOR1" 04A1B2C3D4
+wait_journal edge-1 "${LAST_SEQ:-1}" || true
+note "edge-1 uploaded its journal: the taps it decided while cut off are in the hub's journal now:"
+ea journal --node edge-1 --limit 8
+note "Unblocking Ada's card again (so the next run starts the same way):"
+ea cards unblock "$ADA_CARD"
+
+echo "==> ServerInfo over gRPC-web from the command line (hub, then edge-1):"
 for port in 5101 5201; do
   # One empty GetServerInfoRequest, framed: flag 0, length 0 (PROTOCOL-WEB).
   printf '\x00\x00\x00\x00\x00' | curl -sS --data-binary @- -H 'content-type: application/grpc-web+proto' \
@@ -99,10 +208,11 @@ for port in 5101 5201; do
   echo
 done
 
+echo "    try: deploy/local/link.sh cut edge-2 && dotnet $EA_DLL nodes list"
 if $DETACH; then
   echo "==> running; stop with deploy/local/down.sh"
   exit 0
 fi
 echo "==> following logs (Ctrl-C stops everything)"
 trap '"$ROOT/deploy/local/down.sh"; exit 0' INT TERM
-tail -n 0 -f "$RUN/hub.log" "$RUN/edge-1.log"
+tail -n 0 -f "$RUN/hub.log" "$RUN/edge-1.log" "$RUN/edge-2.log"

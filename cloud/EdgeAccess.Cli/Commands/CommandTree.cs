@@ -18,7 +18,10 @@ internal static class CommandTree
             .Concat(PeopleCommands.Create(cli))
             .Concat(AccessCommands.Create(cli))
             .Append(AuditCommand.Create(cli))
-            .Append(ImportCommand.Create(cli));
+            .Append(ImportCommand.Create(cli))
+            .Append(NodeCommands.Create(cli))
+            .Append(JournalCommand.Create(cli))
+            .Append(TapCommand.Create(cli));
         foreach (var command in commands)
         {
             root.Subcommands.Add(command);

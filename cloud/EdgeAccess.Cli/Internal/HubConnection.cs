@@ -30,6 +30,8 @@ internal sealed partial class HubConnection : IDisposable
         Audit = new AuditService.Client(_channel);
         Import = new ImportService.Client(_channel);
         Access = new AccessQueryService.Client(_channel);
+        Nodes = new NodeService.Client(_channel);
+        Journal = new JournalService.Client(_channel);
     }
 
     public Uri Hub { get; }
@@ -53,6 +55,10 @@ internal sealed partial class HubConnection : IDisposable
     public ImportService.Client Import { get; }
 
     public AccessQueryService.Client Access { get; }
+
+    public NodeService.Client Nodes { get; }
+
+    public JournalService.Client Journal { get; }
 
     /// <summary>The hub address as the session file records it.</summary>
     public static string Key(Uri hub) => hub.GetLeftPart(UriPartial.Authority);

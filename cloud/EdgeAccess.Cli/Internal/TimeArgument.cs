@@ -18,7 +18,7 @@ internal static class TimeArgument
     private static readonly string[] AbsoluteFormats = LocalFormats.Where(f => f.Contains('H', StringComparison.Ordinal)).Select(f => f + "K").ToArray();
 
     /// <summary>Null when <paramref name="text"/> is null (the hub then uses its own "now").</summary>
-    public static Timestamp? Parse(string? text, string timeZone)
+    public static Timestamp? Parse(string? text, string timeZone, string option = "--at")
     {
         if (text is null)
         {
@@ -33,7 +33,7 @@ internal static class TimeArgument
 
         if (!DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            throw CliException.Usage($"--at \"{text}\" is not ISO 8601, e.g. 2026-03-30T10:00 (the door's local time) or 2026-03-30T08:00:00Z");
+            throw CliException.Usage($"{option} \"{text}\" is not ISO 8601, e.g. 2026-03-30T10:00 (the door's local time) or 2026-03-30T08:00:00Z");
         }
 
         TimeZoneInfo zone;
@@ -43,12 +43,12 @@ internal static class TimeArgument
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw CliException.Usage($"--at has no offset and this machine does not know the site's time zone {timeZone}: add an offset, e.g. {text}Z");
+            throw CliException.Usage($"{option} has no offset and this machine does not know the site's time zone {timeZone}: add an offset, e.g. {text}Z");
         }
 
         if (zone.IsInvalidTime(local))
         {
-            throw CliException.Usage($"--at {text} does not exist in {timeZone} (the clocks skip it); add an offset");
+            throw CliException.Usage($"{option} {text} does not exist in {timeZone} (the clocks skip it); add an offset");
         }
 
         // An ambiguous time (the hour the clocks repeat) is taken as standard time.
