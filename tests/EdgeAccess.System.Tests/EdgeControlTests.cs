@@ -79,6 +79,29 @@ public sealed class EdgeControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forced_resync_reloads_the_replica_from_a_snapshot_and_reports_success()
+    {
+        var site = await _world.CreateSiteAsync();
+        await _world.AddCardholderAsync(site, "04BB000005");
+        var edge = await _world.StartEdgeAsync(site);
+        await edge.WaitForAsync(site.Door, "04BB000005", DoorDecisionReason.Granted);
+        var snapshots = Count(edge.Output, "Snapshot at position");
+
+        var resync = await SendAsync(edge, new SendCommandRequest { Resync = new ForceResync() });
+        await WaitForStateAsync(edge, resync, NodeCommandState.Succeeded);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Count(edge.Output, "Snapshot at position") == snapshots)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no second snapshot:\n{edge.Tail()}");
+            await Task.Delay(100);
+        }
+
+        Assert.True((await edge.TapAsync(site.Door, "04BB000005")).Granted);
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    [Fact]
     public async Task A_tampered_replica_is_detected_reported_and_repaired()
     {
         var site = await _world.CreateSiteAsync();

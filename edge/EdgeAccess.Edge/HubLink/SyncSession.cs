@@ -90,7 +90,9 @@ internal sealed partial class SyncSession
         {
             journal.Appended -= appended;
             _status.Disconnected(_time.GetUtcNow());
+            // Let what is already queued go out first (e.g. the result of a resync command), briefly.
             _outbox.Writer.TryComplete();
+            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(Quietly(writer), Quietly(heartbeats), Quietly(uploads)).ConfigureAwait(false);
             _journalSignal.Dispose();
