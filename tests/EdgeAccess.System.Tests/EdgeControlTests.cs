@@ -99,6 +99,74 @@ public sealed class EdgeControlTests : IAsyncLifetime
         Assert.True((await edge.TapAsync(site.Door, "04BB000005")).Granted);
     }
 
+    [Fact]
+    public async Task The_hub_shows_a_node_online_with_no_lag_then_offline_when_its_link_is_cut()
+    {
+        var site = await _world.CreateSiteAsync();
+        await _world.AddCardholderAsync(site, "04BB000006");
+        var edge = await _world.StartEdgeAsync(site);
+        await edge.WaitForAsync(site.Door, "04BB000006", DoorDecisionReason.Granted);
+
+        var online = await WaitForNodeAsync(edge, n => n.Health == NodeHealth.Online && n.Lag == 0 && n.AckedPosition > 0);
+        Assert.True(online.Connected);
+        Assert.Equal(online.SiteHead, online.AckedPosition);
+
+        _world.Link.Cut();
+        await _world.AddCardholderAsync(site, "04BB000007"); // the site moves on without the node
+        var offline = await WaitForNodeAsync(edge, n => n.Health == NodeHealth.Offline);
+        Assert.True(offline.Lag > 0, $"lag {offline.Lag}");
+
+        _world.Link.Restore();
+        await WaitForNodeAsync(edge, n => n.Health == NodeHealth.Online && n.Lag == 0);
+        await edge.WaitForAsync(site.Door, "04BB000007", DoorDecisionReason.Granted, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_node_rotates_its_token_and_keeps_syncing_with_the_new_one()
+    {
+        var site = await _world.CreateSiteAsync();
+        var card = await _world.AddCardholderAsync(site, "04BB000008");
+        var edge = await _world.StartEdgeAsync(site);
+        await edge.WaitForAsync(site.Door, "04BB000008", DoorDecisionReason.Granted);
+        await edge.StopAsync();
+
+        // Make the stored token look two days old: rotation is due at the next start.
+        var path = Path.Combine(edge.DataDirectory, "node-credential.json");
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        var oldToken = (string)stored["Token"]!;
+        stored["IssuedAt"] = DateTimeOffset.UtcNow.AddDays(-2).ToString("O");
+        await File.WriteAllTextAsync(path, stored.ToJsonString());
+
+        edge.Start();
+        await WaitForOutputAsync(edge, "rotated its token");
+        var rotated = (string)System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!["Token"]!;
+        Assert.NotEqual(oldToken, rotated);
+        Assert.DoesNotContain(rotated, edge.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(oldToken, edge.Output, StringComparison.Ordinal);
+
+        // After a restart the node connects with the new token.
+        edge.Kill();
+        edge.Start();
+        await _world.BlockCardAsync(card);
+        await edge.WaitForAsync(site.Door, "04BB000008", DoorDecisionReason.CardBlocked, TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<Node> WaitForNodeAsync(EdgeProcess edge, Func<Node, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var node = await _world.Nodes.GetNodeAsync(new GetNodeRequest { NodeId = edge.NodeId }, _world.Admin).ResponseAsync.WithTimeout();
+            if (condition(node))
+            {
+                return node;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"node {edge.NodeId} stayed {node.Health}, lag {node.Lag}, acked {node.AckedPosition}/{node.SiteHead}");
+            await Task.Delay(200);
+        }
+    }
+
     private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     [Fact]

@@ -37,9 +37,10 @@ internal sealed class SyncWorker(
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
+            NodeCredential? credential = null;
             try
             {
-                var credential = NodeCredential.Load(dataDirectory) ?? await EnrollAsync(settings, dataDirectory, stoppingToken);
+                credential = NodeCredential.Load(dataDirectory) ?? await EnrollAsync(settings, dataDirectory, stoppingToken);
                 if (credential is null)
                 {
                     SyncLog.NotEnrolled(logger, settings.NodeId);
@@ -70,6 +71,12 @@ internal sealed class SyncWorker(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied
+                && credential is not null && NodeCredential.Load(dataDirectory) is { } stored && stored.Token != credential.Token)
+            {
+                // The stream still carried the token this node has since rotated; its overlap ended. Reconnect with the new one.
+                wait = TimeSpan.Zero;
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
             {
