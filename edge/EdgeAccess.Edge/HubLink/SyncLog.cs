@@ -17,6 +17,10 @@ internal static partial class SyncLog
         Message = "Snapshot at position {Position} applied: {Records} records in {ElapsedMs:F0} ms.")]
     public static partial void SnapshotApplied(ILogger logger, long position, long records, double elapsedMs);
 
+    [LoggerMessage(EventId = 2314, EventName = "SyncSnapshotReceiving", Level = LogLevel.Information,
+        Message = "Receiving a snapshot at position {Position} ({Records} records); the current replica stays in use until it is complete.")]
+    public static partial void SnapshotReceiving(ILogger logger, long position, long records);
+
     [LoggerMessage(EventId = 2303, EventName = "SyncGap", Level = LogLevel.Error,
         Message = "Feed gap: expected position {Expected}, got {Actual}; resyncing from a snapshot.")]
     public static partial void Gap(ILogger logger, long expected, long actual);

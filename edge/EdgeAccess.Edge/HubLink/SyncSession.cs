@@ -164,6 +164,7 @@ internal sealed partial class SyncSession
             throw new InvalidDataException($"The hub sent a snapshot of site {begin.SiteId}; this node serves {_credential.SiteId}.");
         }
 
+        SyncLog.SnapshotReceiving(_logger, begin.Position, begin.RecordCount);
         var started = _time.GetTimestamp();
         var received = new StrongBox<long>();
         var count = await _loader.ApplySnapshotAsync(
