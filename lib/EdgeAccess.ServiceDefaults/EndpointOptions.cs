@@ -21,6 +21,12 @@ public sealed class EndpointOptions
     [Range(1, 65535)]
     public int? WebPort { get; set; }
 
+    /// <summary>
+    /// Also serve gRPC (h2c) on this Unix domain socket, e.g. an edge node's door API for local
+    /// door controllers; null to disable.
+    /// </summary>
+    public string? UnixSocketPath { get; set; }
+
     /// <summary>Port for gRPC and gRPC-web over TLS; needs <see cref="CertificatePath"/>; null to disable.</summary>
     [Range(1, 65535)]
     public int? TlsPort { get; set; }

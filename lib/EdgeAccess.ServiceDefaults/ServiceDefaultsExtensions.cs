@@ -45,6 +45,11 @@ public static class ServiceDefaultsExtensions
                 kestrel.ListenGrpcWeb(address, web);
             }
 
+            if (!string.IsNullOrEmpty(endpoints.UnixSocketPath))
+            {
+                kestrel.ListenGrpcUnixSocket(endpoints.UnixSocketPath);
+            }
+
             if (endpoints.TlsPort is { } tls)
             {
                 var path = endpoints.CertificatePath

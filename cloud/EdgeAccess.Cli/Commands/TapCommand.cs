@@ -23,7 +23,7 @@ internal static class TapCommand
     {
         var edge = new Option<string>("--edge")
         {
-            Description = $"The edge node's gRPC address (default {DefaultEdge})",
+            Description = $"The edge node's gRPC address (default {DefaultEdge}), or unix:/path/to/socket for its Unix socket",
             HelpName = "URL",
             DefaultValueFactory = _ => DefaultEdge,
         };
@@ -39,9 +39,12 @@ internal static class TapCommand
         command.SetAction(async (r, ct) =>
         {
             var address = r.GetValue(edge) ?? DefaultEdge;
-            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            var socket = address.StartsWith("unix:", StringComparison.Ordinal) ? address["unix:".Length..] : null;
+            Uri? uri = null;
+            if (socket is { Length: 0 }
+                || (socket is null && (!Uri.TryCreate(address, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))))
             {
-                throw CliException.Usage("--edge must be an http:// or https:// address, e.g. " + DefaultEdge);
+                throw CliException.Usage("--edge must be an http:// or https:// address, e.g. " + DefaultEdge + ", or unix:/path/to/socket");
             }
 
             var doorId = r.GetRequiredValue(door).Trim();
@@ -51,7 +54,8 @@ internal static class TapCommand
             }
 
             var withPin = r.GetValue(pinStdin);
-            using var channel = GrpcChannel.ForAddress(uri);
+            using var channel = socket is null ? GrpcChannel.ForAddress(uri!) : GrpcChannel.ForUnixSocket(socket);
+            var shown = socket is null ? uri!.GetLeftPart(UriPartial.Authority) : "unix:" + socket;
             var client = new AccessPoint.Client(channel);
             var taps = 0;
             await foreach (var (number, pin) in TapsAsync(cli, withPin, ct))
@@ -62,7 +66,7 @@ internal static class TapCommand
                     request.Pin = pin;
                 }
 
-                var answer = await CheckAsync(client, request, uri, ct);
+                var answer = await CheckAsync(client, request, shown, ct);
                 taps++;
                 if (r.GetValue(cli.Json))
                 {
@@ -137,7 +141,7 @@ internal static class TapCommand
         }
     }
 
-    private static async Task<CheckResponse> CheckAsync(AccessPoint.Client client, CheckRequest request, Uri edge, CancellationToken ct)
+    private static async Task<CheckResponse> CheckAsync(AccessPoint.Client client, CheckRequest request, string edge, CancellationToken ct)
     {
         try
         {
@@ -148,7 +152,7 @@ internal static class TapCommand
         {
             // The edge's messages name the field, never the card number or PIN (access_point.proto).
             var detail = ex.Status.Detail.Length == 0 ? "(no message)" : ex.Status.Detail;
-            var hint = ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? $" (is the edge node at {edge.GetLeftPart(UriPartial.Authority)} running? see --edge)" : "";
+            var hint = ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? $" (is the edge node at {edge} running? see --edge)" : "";
             throw new CliException(Text.Name(ex.StatusCode), detail + hint);
         }
     }

@@ -13,12 +13,12 @@ public sealed class GrpcChannel : IDisposable
     private readonly HttpMessageInvoker _invoker;
     private readonly bool _ownsHandler;
 
-    private GrpcChannel(Uri address, GrpcChannelOptions options)
+    private GrpcChannel(Uri address, GrpcChannelOptions options, HttpMessageHandler? ownHandler = null)
     {
         Address = address;
         Options = options;
-        var handler = options.HttpHandler;
-        _ownsHandler = handler is null;
+        var handler = ownHandler ?? options.HttpHandler;
+        _ownsHandler = ownHandler is not null || handler is null;
         handler ??= CreateHandler(options);
         _invoker = new HttpMessageInvoker(handler, disposeHandler: _ownsHandler);
     }
@@ -45,6 +45,41 @@ public sealed class GrpcChannel : IDisposable
         }
 
         return new GrpcChannel(address, options ?? new GrpcChannelOptions());
+    }
+
+    /// <summary>
+    /// Creates a channel to a server listening on a Unix domain socket (h2c), e.g. an edge node's
+    /// local door API: nothing on the network can reach it, and file permissions decide who may.
+    /// </summary>
+    /// <param name="socketPath">The socket file.</param>
+    /// <param name="options">Channel options; <see cref="GrpcChannelOptions.HttpHandler"/> must be unset.</param>
+    public static GrpcChannel ForUnixSocket(string socketPath, GrpcChannelOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        options ??= new GrpcChannelOptions();
+        if (options.HttpHandler is not null)
+        {
+            throw new ArgumentException("A Unix socket channel makes its own handler; leave HttpHandler unset.", nameof(options));
+        }
+
+        var handler = CreateHandler(options);
+        var endpoint = new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath);
+        handler.ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        // The authority is only a header here; the connection goes to the socket.
+        return new GrpcChannel(new Uri("http://localhost"), options, handler);
     }
 
     /// <summary>An invoker whose calls go through this channel.</summary>

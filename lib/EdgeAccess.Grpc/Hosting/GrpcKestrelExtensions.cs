@@ -53,6 +53,22 @@ public static class GrpcKestrelExtensions
     public static void ListenGrpc(this KestrelServerOptions options, IPAddress address, int port) =>
         options.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
 
+    /// <summary>
+    /// gRPC over h2c on a Unix domain socket at <paramref name="path"/>. A stale socket file left by
+    /// a killed process is removed first (binding would fail on it).
+    /// </summary>
+    public static void ListenGrpcUnixSocket(this KestrelServerOptions options, string path)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        options.ListenUnixSocket(path, listen => listen.Protocols = HttpProtocols.Http2);
+    }
+
     /// <summary>gRPC-web over HTTP/1.1 on <paramref name="address"/>.</summary>
     public static void ListenGrpcWeb(this KestrelServerOptions options, IPAddress address, int port) =>
         options.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1);

@@ -17,7 +17,17 @@ namespace EdgeAccess.Edge.Tests.Infrastructure;
 /// </summary>
 public sealed class EdgeNodeHost : IAsyncLifetime
 {
+    private readonly string[] _extraArgs;
     private WebApplication? _app;
+
+    /// <summary>A node with the default arguments (xunit fixture constructor).</summary>
+    public EdgeNodeHost()
+        : this([])
+    {
+    }
+
+    /// <summary>A node with extra command-line arguments; <c>{data}</c> in them stands for <see cref="DataDirectory"/>.</summary>
+    public EdgeNodeHost(params string[] extraArgs) => _extraArgs = extraArgs;
 
     /// <summary>The node's clock (starts in office hours).</summary>
     public ManualClock Clock { get; } = new(TestSite.InOfficeHours);
@@ -49,6 +59,7 @@ public sealed class EdgeNodeHost : IAsyncLifetime
             $"--EdgeAccess:Endpoints:GrpcPort={grpcPort.ToString(CultureInfo.InvariantCulture)}",
             $"--EdgeAccess:Endpoints:WebPort={FreePort().ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Trace",
+            .. _extraArgs.Select(a => a.Replace("{data}", DataDirectory, StringComparison.Ordinal)),
         ];
         _app = EdgeHost.Build(args, builder =>
         {
