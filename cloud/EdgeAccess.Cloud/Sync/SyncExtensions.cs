@@ -11,6 +11,7 @@ public static class SyncExtensions
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SyncRegistry>();
         builder.Services.AddSingleton<SyncStore>();
+        builder.Services.AddSingleton<SiteDigestCache>();
         return builder;
     }
 

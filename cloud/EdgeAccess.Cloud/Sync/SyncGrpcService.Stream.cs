@@ -82,7 +82,7 @@ internal sealed partial class SyncGrpcService
         /// <returns>The position the stream continues after.</returns>
         private async Task<long> SendDigestAsync(long after, CancellationToken cancellationToken)
         {
-            var digest = await SiteDigest.ComputeAsync(service._dataSource, session.SiteId, cancellationToken);
+            var digest = await service._digests.GetAsync(session.SiteId, after, cancellationToken);
             while (after < digest.Position)
             {
                 var page = await ReadAsync(after, cancellationToken);

@@ -26,6 +26,7 @@ internal sealed partial class SyncGrpcService(
     JournalStore journals,
     NodeCommandStore commands,
     CommandNotifier commandNotifier,
+    SiteDigestCache digests,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     IOptionsMonitor<SyncOptions> options,
@@ -38,6 +39,7 @@ internal sealed partial class SyncGrpcService(
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly FeedNotifier _notifier = notifier;
     private readonly NodeAuthenticator _authenticator = authenticator;
+    private readonly SiteDigestCache _digests = digests;
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
 
