@@ -205,7 +205,12 @@ internal sealed partial class SyncGrpcService(
         {
             failure[0] = ex;
         }
-        catch (Exception ex) when (ex is RpcException or IOException or NpgsqlException or InvalidOperationException)
+        catch (IOException ex)
+        {
+            // The node went away (restart, power cut, network): routine for edges, not a hub fault.
+            SyncLog.Dropped(_logger, session.NodeId, ex.Message);
+        }
+        catch (Exception ex) when (ex is RpcException or NpgsqlException or InvalidOperationException)
         {
             SyncLog.ReadFailed(_logger, session.NodeId, ex);
         }

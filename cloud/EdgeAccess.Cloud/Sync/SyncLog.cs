@@ -21,6 +21,9 @@ internal static partial class SyncLog
     [LoggerMessage(3455, LogLevel.Warning, "Node {NodeId} acknowledged position {Position} beyond what it was sent ({Sent}); ignored", EventName = "SyncAckAhead")]
     public static partial void AckAhead(ILogger logger, string nodeId, long position, long sent);
 
+    [LoggerMessage(3457, LogLevel.Information, "Node {NodeId} dropped its sync stream ({Reason})", EventName = "SyncDropped")]
+    public static partial void Dropped(ILogger logger, string nodeId, string reason);
+
     [LoggerMessage(3456, LogLevel.Warning, "Reading the sync stream of node {NodeId} failed", EventName = "SyncReadFailed")]
     public static partial void ReadFailed(ILogger logger, string nodeId, Exception exception);
 }

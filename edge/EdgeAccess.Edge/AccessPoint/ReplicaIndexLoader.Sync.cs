@@ -91,11 +91,39 @@ public sealed partial class ReplicaIndexLoader
     /// previous replica whole) and publishes an index built from it.
     /// </summary>
     /// <returns>How many records the snapshot held.</returns>
+    /// <param name="chunks">The snapshot's records.</param>
+    /// <param name="position">The feed position the snapshot reflects.</param>
+    /// <param name="siteId">The site.</param>
+    /// <param name="received">
+    /// A builder the caller filled with the same records while they streamed past, so the index is
+    /// built without reading the new replica back (for a million records, 40 % of a bootstrap);
+    /// null to read it back.
+    /// </param>
+    /// <param name="cancellationToken">Abandons the snapshot; the previous replica stays.</param>
     public async Task<long> ApplySnapshotAsync(
-        IAsyncEnumerable<IReadOnlyList<ReplicaRecord>> chunks, long position, string siteId, CancellationToken cancellationToken)
+        IAsyncEnumerable<IReadOnlyList<ReplicaRecord>> chunks, long position, string siteId, DecisionIndex.Builder? received,
+        CancellationToken cancellationToken)
     {
         var count = await Store.ApplySnapshotAsync(chunks, position, siteId, cancellationToken).ConfigureAwait(false);
-        await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (received is null)
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                received.Position = Store.Position;
+                _builder = received;
+                Publish(received, _time.GetTimestamp());
+            }
+            finally
+            {
+                _reloadGate.Release();
+            }
+        }
+
         HasUnpublishedChanges = false;
         ReplicaTampered = false;
         return count;

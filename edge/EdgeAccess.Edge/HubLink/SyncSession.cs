@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using EdgeAccess.Decisions;
 using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.Doors;
 using EdgeAccess.Edge.Replica;
@@ -167,8 +168,9 @@ internal sealed partial class SyncSession
         SyncLog.SnapshotReceiving(_logger, begin.Position, begin.RecordCount);
         var started = _time.GetTimestamp();
         var received = new StrongBox<long>();
+        var builder = new DecisionIndex.Builder();
         var count = await _loader.ApplySnapshotAsync(
-            ReadSnapshotAsync(responses, begin, received, watchdog, silence), begin.Position, begin.SiteId, watchdog.Token).ConfigureAwait(false);
+            ReadSnapshotAsync(responses, begin, received, builder, watchdog, silence), begin.Position, begin.SiteId, builder, watchdog.Token).ConfigureAwait(false);
         SyncLog.SnapshotApplied(_logger, begin.Position, count, _time.GetElapsedTime(started).TotalMilliseconds);
         SyncMetrics.SnapshotRecords.Add(count);
         await AckAsync(begin.Position, watchdog.Token).ConfigureAwait(false);
@@ -179,7 +181,8 @@ internal sealed partial class SyncSession
     /// replica stays) when the stream ends early, carries something else, or the count is off.
     /// </summary>
     private static async IAsyncEnumerable<IReadOnlyList<ReplicaRecord>> ReadSnapshotAsync(
-        IAsyncStreamReader<HubMessage> responses, SnapshotBegin begin, StrongBox<long> received, CancellationTokenSource watchdog, TimeSpan silence)
+        IAsyncStreamReader<HubMessage> responses, SnapshotBegin begin, StrongBox<long> received, DecisionIndex.Builder builder,
+        CancellationTokenSource watchdog, TimeSpan silence)
     {
         while (await responses.MoveNext(watchdog.Token).ConfigureAwait(false))
         {
@@ -192,6 +195,7 @@ internal sealed partial class SyncSession
                     foreach (var record in message.SnapshotChunk.Records)
                     {
                         records.Add(ReplicaRecord.FromChange(record));
+                        builder.Apply(record); // the index's records, already parsed
                     }
 
                     received.Value += records.Count;
