@@ -17,6 +17,7 @@ public sealed partial class EventJournal : IDisposable
     private readonly ReplicaOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _pending = new();
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private SqliteConnection? _connection;

@@ -43,6 +43,35 @@ public sealed class EventJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_ConcurrentCallers_EachGetsItsOwnSequenceAndEveryEntryIsStoredOnce()
+    {
+        using var journal = EventJournal.Open(_dir.Options());
+        var seqs = await Task.WhenAll(Enumerable.Range(0, 64).Select(caller => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            for (var i = 0; i < 25; i++)
+            {
+                mine.Add(await journal.AppendAsync("door.decision", [(byte)caller, (byte)i], DateTimeOffset.UnixEpoch));
+            }
+
+            return (caller, mine);
+        })));
+
+        var all = seqs.SelectMany(s => s.mine).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 64 * 25).Select(i => (long)i), all);
+        Assert.Equal(64 * 25, journal.UnacknowledgedCount);
+        var stored = (await journal.ReadUnackedAsync(0, 10_000)).ToDictionary(e => e.Seq);
+        foreach (var (caller, mine) in seqs)
+        {
+            // Each caller's answer names the entry holding its own payload, in its own order.
+            for (var i = 0; i < mine.Count; i++)
+            {
+                Assert.Equal(new[] { (byte)caller, (byte)i }, stored[mine[i]].Payload);
+            }
+        }
+    }
+
+    [Fact]
     public async Task AckThrough_PrunesAcknowledgedOnly()
     {
         using var journal = EventJournal.Open(_dir.Options());
