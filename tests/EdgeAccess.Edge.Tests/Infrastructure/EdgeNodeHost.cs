@@ -27,7 +27,7 @@ public sealed class EdgeNodeHost : IAsyncLifetime
     }
 
     /// <summary>A node with extra command-line arguments; <c>{data}</c> in them stands for <see cref="DataDirectory"/>.</summary>
-    public EdgeNodeHost(params string[] extraArgs) => _extraArgs = extraArgs;
+    internal EdgeNodeHost(params string[] extraArgs) => _extraArgs = extraArgs;
 
     /// <summary>The node's clock (starts in office hours).</summary>
     public ManualClock Clock { get; } = new(TestSite.InOfficeHours);
