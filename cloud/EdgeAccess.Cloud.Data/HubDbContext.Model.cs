@@ -92,12 +92,20 @@ public sealed partial class HubDbContext
         modelBuilder.Entity<NodeCommandRecord>(e => e.ToTable("node_commands"));
         modelBuilder.Entity<NodeAlertRecord>(e => e.ToTable("node_alerts").HasKey(x => x.NodeId));
         modelBuilder.Entity<EdgeEvent>(e => e.ToTable("edge_events").HasKey(x => new { x.NodeId, x.Seq }));
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.Property(x => x.Payload).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<WebhookSubscription>(e => e.ToTable("webhook_subscriptions"));
+        modelBuilder.Entity<WebhookDelivery>(e => e.ToTable("webhook_deliveries"));
         modelBuilder.Entity<RotatedRefreshToken>(e =>
         {
             e.ToTable("session_rotated_tokens");
             e.HasKey(x => x.RefreshHash);
         });
 
+        MapBooking(modelBuilder);
         MapRelationships(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
@@ -142,6 +150,7 @@ public sealed partial class HubDbContext
         b.Entity<NodeCommandRecord>().HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<NodeAlertRecord>().HasOne<Node>().WithOne().HasForeignKey<NodeAlertRecord>(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<Node>().HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<WebhookDelivery>().HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         b.Entity<EdgeEvent>().HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Restrict);
     }
 

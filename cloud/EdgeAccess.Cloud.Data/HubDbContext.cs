@@ -37,4 +37,13 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<NodeCommandRecord> NodeCommands => Set<NodeCommandRecord>();
     public DbSet<NodeAlertRecord> NodeAlerts => Set<NodeAlertRecord>();
     public DbSet<EdgeEvent> EdgeEvents => Set<EdgeEvent>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<BookingResource> BookingResources => Set<BookingResource>();
+    public DbSet<BookingResourceDoor> BookingResourceDoors => Set<BookingResourceDoor>();
+    public DbSet<BookingRules> BookingRules => Set<BookingRules>();
+    public DbSet<BookingRuleGroup> BookingRuleGroups => Set<BookingRuleGroup>();
+    public DbSet<BookingBlackout> BookingBlackouts => Set<BookingBlackout>();
+    public DbSet<Booking> Bookings => Set<Booking>();
 }

@@ -4,6 +4,8 @@ using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Auth;
 using EdgeAccess.Cloud.Journal;
 using EdgeAccess.Cloud.Nodes;
+using EdgeAccess.Cloud.Notifications;
+using EdgeAccess.Cloud.Outbox;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Cloud.Storage;
 using EdgeAccess.Cloud.Sync;
@@ -28,6 +30,7 @@ public static class CloudExtensions
         builder.AddEdgeAccessNodes();
         builder.AddEdgeAccessSync();
         builder.AddEdgeAccessJournal();
+        builder.AddEdgeAccessOutbox().AddEdgeAccessNotifications();
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
@@ -46,6 +49,7 @@ public static class CloudExtensions
         app.MapEdgeAccessNodes();
         app.MapEdgeAccessSync();
         app.MapEdgeAccessJournal();
+        Booking.BookingExtensions.MapEdgeAccessBooking(app);
         return app;
     }
 }

@@ -19,6 +19,7 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
     private static readonly UserRole[] AdminOperator = [UserRole.Admin, UserRole.Operator];
     private static readonly UserRole[] Readers = [UserRole.Admin, UserRole.Operator, UserRole.Auditor];
     private static readonly UserRole[] AdminAuditor = [UserRole.Admin, UserRole.Auditor];
+    private static readonly UserRole[] Bookers = [UserRole.Admin, UserRole.Operator, UserRole.Member];
 
     // No user at all: the caller must present a node token, which the service checks itself, so
     // anonymous and every signed-in role get UNAUTHENTICATED.
@@ -123,6 +124,28 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         ["/edgeaccess.v1.NodeService/SendCommand"] = AdminOperator,
         ["/edgeaccess.v1.NodeService/ListCommands"] = Readers,
         ["/edgeaccess.v1.NodeService/CancelCommand"] = AdminOperator,
+
+        ["/edgeaccess.v1.BookingService/CreateResource"] = AdminOnly,
+        ["/edgeaccess.v1.BookingService/GetResource"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/ListResources"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/UpdateResource"] = AdminOnly,
+        ["/edgeaccess.v1.BookingService/DeleteResource"] = AdminOnly,
+        ["/edgeaccess.v1.BookingService/GetResourceRules"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/UpdateResourceRules"] = AdminOnly,
+        ["/edgeaccess.v1.BookingService/CreateBlackout"] = AdminOperator,
+        ["/edgeaccess.v1.BookingService/ListBlackouts"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/DeleteBlackout"] = AdminOperator,
+        ["/edgeaccess.v1.BookingService/CreateBooking"] = Bookers,
+        ["/edgeaccess.v1.BookingService/CreateBookingSeries"] = Bookers,
+        ["/edgeaccess.v1.BookingService/CreateBookingGroup"] = Bookers,
+        ["/edgeaccess.v1.BookingService/GetBooking"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/ListBookings"] = SignedIn,
+        ["/edgeaccess.v1.BookingService/UpdateBooking"] = Bookers,
+        ["/edgeaccess.v1.BookingService/CancelBooking"] = Bookers,
+        ["/edgeaccess.v1.BookingService/ApproveBooking"] = AdminOperator,
+        ["/edgeaccess.v1.BookingService/RejectBooking"] = AdminOperator,
+        ["/edgeaccess.v1.BookingService/CheckIn"] = Bookers,
+        ["/edgeaccess.v1.BookingService/GetAvailability"] = SignedIn,
 
         // Open to the interceptor: the enrollment code / node token is the credential, checked by the service.
         ["/edgeaccess.v1.EnrollmentService/Enroll"] = null,

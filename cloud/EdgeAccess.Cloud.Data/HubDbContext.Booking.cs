@@ -1,0 +1,50 @@
+using EdgeAccess.Cloud.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace EdgeAccess.Cloud.Data;
+
+public sealed partial class HubDbContext
+{
+    // The tables and foreign keys of 0008_booking.sql (the exclusion constraint lives only in SQL).
+    private static void MapBooking(ModelBuilder b)
+    {
+        b.Entity<BookingResource>(e =>
+        {
+            e.ToTable("booking_resources");
+            e.Property(x => x.ControlPrograms).HasColumnType("jsonb");
+            e.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Doors).WithOne().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<BookingResourceDoor>(e =>
+        {
+            e.ToTable("booking_resource_doors");
+            e.HasKey(x => new { x.ResourceId, x.DoorId });
+            e.HasOne<Door>().WithMany().HasForeignKey(x => x.DoorId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<BookingRules>(e =>
+        {
+            e.ToTable("booking_rules");
+            e.HasKey(x => x.ResourceId);
+            e.HasOne<BookingResource>().WithOne().HasForeignKey<BookingRules>(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Groups).WithOne().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<BookingRuleGroup>(e =>
+        {
+            e.ToTable("booking_rule_groups");
+            e.HasKey(x => new { x.ResourceId, x.GroupId });
+            e.HasOne<Group>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<BookingBlackout>(e =>
+        {
+            e.ToTable("booking_blackouts");
+            e.HasOne<BookingResource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Booking>(e =>
+        {
+            e.ToTable("bookings");
+            e.HasOne<BookingResource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}
