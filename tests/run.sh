@@ -28,14 +28,15 @@ fi
 # A private PostgreSQL cluster for the hub's tests (installs postgresql if missing). Each test
 # class creates its own database in it; fsync is off because the cluster is thrown away.
 PG_DIR="${EDGEACCESS_TEST_PG_DIR:-/tmp/edgeaccess-test-pg}"
+PG_PORT="${EDGEACCESS_TEST_PG_PORT:-55432}"
 echo "==> PostgreSQL for the tests ($PG_DIR)"
-if ! EDGEACCESS_TEST_PG="$(bash "$ROOT/deploy/local/postgres.sh" start "$PG_DIR" 55432 fast)"; then
+if ! EDGEACCESS_TEST_PG="$(bash "$ROOT/deploy/local/postgres.sh" start "$PG_DIR" "$PG_PORT" fast)"; then
   echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1
 fi
 export EDGEACCESS_TEST_PG
 # Databases left by an earlier run on this machine go first.
-psql -h 127.0.0.1 -p 55432 -U postgres -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'ea\_%'" 2>/dev/null \
-  | while read -r db; do psql -h 127.0.0.1 -p 55432 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1; done
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'ea\_%'" 2>/dev/null \
+  | while read -r db; do psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1; done
 trap 'bash "$ROOT/deploy/local/postgres.sh" stop "$PG_DIR" >/dev/null 2>&1 || true' EXIT
 
 # --- 2. Build ------------------------------------------------------------------------------
