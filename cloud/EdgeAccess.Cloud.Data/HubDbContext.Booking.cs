@@ -46,5 +46,31 @@ public sealed partial class HubDbContext
             e.HasOne<BookingResource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        // 0010_notifications.sql
+        b.Entity<NotificationPreferences>(e =>
+        {
+            e.ToTable("notification_preferences");
+            e.HasKey(x => x.UserId);
+            e.HasOne<User>().WithOne().HasForeignKey<NotificationPreferences>(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<TelegramLink>(e =>
+        {
+            e.ToTable("telegram_links");
+            e.HasKey(x => x.UserId);
+            e.HasIndex(x => x.ChatId).IsUnique();
+            e.HasOne<User>().WithOne().HasForeignKey<TelegramLink>(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<TelegramLinkCode>(e =>
+        {
+            e.ToTable("telegram_link_codes");
+            e.HasKey(x => x.CodeHash);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Notification>(e =>
+        {
+            e.ToTable("notifications");
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 }

@@ -46,4 +46,8 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<BookingRuleGroup> BookingRuleGroups => Set<BookingRuleGroup>();
     public DbSet<BookingBlackout> BookingBlackouts => Set<BookingBlackout>();
     public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
+    public DbSet<TelegramLink> TelegramLinks => Set<TelegramLink>();
+    public DbSet<TelegramLinkCode> TelegramLinkCodes => Set<TelegramLinkCode>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 }

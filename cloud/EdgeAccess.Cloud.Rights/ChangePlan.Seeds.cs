@@ -105,6 +105,9 @@ public sealed partial class ChangePlan
             case HolidayEntry holiday:
                 Calendars.Add(holiday.CalendarId);
                 break;
+            case Booking or BookingResourceDoor or BookingRules:
+                AddBookingSeeds(entry);
+                break;
         }
     }
 }

@@ -24,6 +24,8 @@ public sealed partial class ChangePlan
     internal List<(Guid Scheme, Guid Door)> SchemeDoors { get; } = [];
     internal List<(Guid Group, Guid Scheme)> GroupScheme { get; } = [];
     internal HashSet<Guid> DoorsWide { get; } = [];
+    internal List<(Guid Person, Guid Resource)> PersonResources { get; } = [];   // a booking: its person on the resource's doors
+    internal List<(Guid Resource, Guid? Door)> ResourceBookers { get; } = [];    // active bookers of the resource on one door (null: all)
 
     internal HashSet<Guid> Sites { get; } = [];
     internal HashSet<Guid> NewSites { get; } = [];
@@ -34,7 +36,7 @@ public sealed partial class ChangePlan
     internal List<GroupNesting> AddedNestings { get; } = [];
 
     private bool HasSeeds => Persons.Count + Cards.Count + GroupsAllDoors.Count + GroupsDoorsFrom.Count + SchemeDoors.Count
-        + GroupScheme.Count + DoorsWide.Count + Sites.Count + Doors.Count + CardRecords.Count + Schedules.Count + Calendars.Count > 0;
+        + GroupScheme.Count + DoorsWide.Count + PersonResources.Count + ResourceBookers.Count + Sites.Count + Doors.Count + CardRecords.Count + Schedules.Count + Calendars.Count > 0;
 
     internal static ChangePlan FromTracker(ChangeTracker tracker, ChangeActor actor, DateTimeOffset now)
     {

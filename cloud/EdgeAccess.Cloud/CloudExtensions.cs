@@ -2,6 +2,7 @@ using EdgeAccess.Cloud.Admin.Access;
 using EdgeAccess.Cloud.Admin.People;
 using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Booking.Notifications;
 using EdgeAccess.Cloud.Journal;
 using EdgeAccess.Cloud.Nodes;
 using EdgeAccess.Cloud.Notifications;
@@ -30,7 +31,7 @@ public static class CloudExtensions
         builder.AddEdgeAccessNodes();
         builder.AddEdgeAccessSync();
         builder.AddEdgeAccessJournal();
-        builder.AddEdgeAccessOutbox().AddEdgeAccessNotifications();
+        builder.AddEdgeAccessOutbox().AddEdgeAccessNotifications().AddEdgeAccessBookingNotifications();
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();
@@ -50,6 +51,7 @@ public static class CloudExtensions
         app.MapEdgeAccessSync();
         app.MapEdgeAccessJournal();
         Booking.BookingExtensions.MapEdgeAccessBooking(app);
+        app.MapEdgeAccessBookingNotifications();
         return app;
     }
 }

@@ -10,6 +10,13 @@ public sealed partial class DecisionIndex
     public sealed partial class Builder
     {
         /// <summary>
+        /// What a term with an empty schedule id is held to: every minute of every day, holidays
+        /// ignored. Its id is only a placeholder (a definition needs one); it is never replicated.
+        /// </summary>
+        private static readonly CompiledSchedule Unrestricted =
+            CompiledSchedule.Compile(ScheduleDefinition.Always(new Guid("00000000-0000-0000-0000-0000000000a1")));
+
+        /// <summary>
         /// Builds an immutable index of the current records: compiles schedules and term sets,
         /// interns rights profiles, keys cards by hash. The builder stays usable for more changes.
         /// </summary>
@@ -32,7 +39,7 @@ public sealed partial class DecisionIndex
             var termSets = new CompiledTerm[_termSets.Count][];
             for (var i = 0; i < termSets.Length; i++)
             {
-                termSets[i] = [.. _termSets[i].Select(t => new CompiledTerm(schedules.GetValueOrDefault(t.ScheduleId), t.FromTicks, t.ToTicks, t.RequiresPin))];
+                termSets[i] = [.. _termSets[i].Select(t => new CompiledTerm(ScheduleOf(schedules, t.ScheduleId), t.FromTicks, t.ToTicks, t.RequiresPin))];
             }
 
             var doors = _doors.ToArray();
@@ -50,6 +57,14 @@ public sealed partial class DecisionIndex
                 site.Id, zone, Position, doorOrdinals, doors, cardSlots, cards, termSets,
                 statistics with { Doors = doorOrdinals.Count, TermSets = termSets.Length, Schedules = schedules.Count, UnreadableSchedules = unreadable });
         }
+
+        /// <summary>
+        /// A term's schedule: an empty id means "no schedule restriction" (replica.proto, RightTerm:
+        /// e.g. a booking's term, bounded only by its validity window); an id naming no readable
+        /// schedule record gives null, which admits nothing (fail secure).
+        /// </summary>
+        private static CompiledSchedule? ScheduleOf(Dictionary<string, CompiledSchedule?> schedules, string id) =>
+            id.Length == 0 ? Unrestricted : schedules.GetValueOrDefault(id);
 
         private (Dictionary<CardHash, int> Slots, CardEntry[] Cards, IndexStatistics Statistics) BuildCards()
         {

@@ -106,7 +106,7 @@ public static class DoorDecider
 
             if (term.Schedule is not { } schedule)
             {
-                continue; // unknown or unreadable schedule: admits nothing
+                continue; // unknown or unreadable schedule: admits nothing (an empty id is "always", see Builder.Build)
             }
 
             var verdict = schedule.Evaluate(local);

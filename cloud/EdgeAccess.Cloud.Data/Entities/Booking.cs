@@ -8,6 +8,9 @@ public enum BookingStatus : short
     CheckedIn = 3,
     Cancelled = 4,
     Rejected = 5,
+
+    /// <summary>Confirmed but not checked in within the check-in window: released by the hub (no-show).</summary>
+    Released = 6,
 }
 
 /// <summary>

@@ -11,7 +11,8 @@ namespace EdgeAccess.Cloud.Rights.Compiler;
 internal readonly record struct CompiledRight(Guid SiteId, Guid CardId, Guid DoorId, Guid PersonId, byte[] Terms);
 
 /// <summary>Why a term exists (for "explain access").</summary>
-internal readonly record struct TermSource(Guid DoorId, Guid ScheduleId, bool RequiresPin, ValidityWindow Window, IReadOnlyList<Guid> GroupChain, Guid? SchemeId, Guid? GrantId, string RoleTitle);
+/// <remarks>A booking's term has <see cref="ScheduleId"/> <see cref="RightsCalculator.NoSchedule"/>.</remarks>
+internal readonly record struct TermSource(Guid DoorId, Guid ScheduleId, bool RequiresPin, ValidityWindow Window, IReadOnlyList<Guid> GroupChain, Guid? SchemeId, Guid? GrantId, string RoleTitle, Guid? BookingId = null);
 
 /// <summary>
 /// Computes a person's effective rights from a loaded <see cref="RightsModel"/>. Pure: the same model
@@ -22,7 +23,10 @@ internal readonly record struct TermSource(Guid DoorId, Guid ScheduleId, bool Re
 /// through nesting, every ancestor group, but only through active groups (an inactive group grants
 /// nothing and passes nothing on). Each scheme of a reached group gives a term per door: the
 /// scheme's schedule, valid in membership ∩ scheme ∩ card validity, needing a PIN if the scheme or
-/// the door says so. A direct grant gives a term valid in grant ∩ card validity. Merge rule: terms
+/// the door says so. A direct grant gives a term valid in grant ∩ card validity. An active booking
+/// (confirmed or checked in) gives a term on each door of its resource with no schedule restriction
+/// (an empty schedule id, see <see cref="NoSchedule"/>), valid in [start − early entry, end + grace]
+/// ∩ card validity, needing a PIN if the door says so. Merge rule: terms
 /// with the same schedule and PIN requirement are merged into the union of their validity windows
 /// (overlapping or adjacent windows coalesce); distinct schedules stay separate terms, and the card
 /// passes when any term admits it — so overlapping grants give the union of their schedules, each
@@ -30,6 +34,18 @@ internal readonly record struct TermSource(Guid DoorId, Guid ScheduleId, bool Re
 /// </remarks>
 internal static class RightsCalculator
 {
+    /// <summary>
+    /// The schedule of a term without a schedule restriction (a booking's): replicated as an empty
+    /// <c>RightTerm.schedule_id</c>, which the edge reads as "any time within the window".
+    /// </summary>
+    public static readonly Guid NoSchedule = Guid.Empty;
+
+    /// <summary>The replicated schedule id of <paramref name="schedule"/> (empty for <see cref="NoSchedule"/>).</summary>
+    public static string ScheduleIdText(Guid schedule) => schedule == NoSchedule ? "" : schedule.ToString();
+
+    /// <summary>The schedule of a replicated term (<see cref="NoSchedule"/> for an empty id).</summary>
+    public static Guid ScheduleOf(RightTerm term) => term.ScheduleId.Length == 0 ? NoSchedule : Guid.Parse(term.ScheduleId);
+
     /// <summary>Computes the person's rights on the doors <paramref name="includeDoor"/> accepts.</summary>
     public static void Compute(RightsModel model, PersonInfo person, Func<Guid, bool> includeDoor, List<CompiledRight> output, Action<TermSource>? explain = null)
     {
@@ -101,6 +117,25 @@ internal static class RightsCalculator
             explain?.Invoke(new TermSource(grant.DoorId, grant.ScheduleId, pin, grant.Window, [], null, grant.Id, ""));
         }
 
+        foreach (var booking in person.Bookings)
+        {
+            if (!model.ResourceDoors.TryGetValue(booking.ResourceId, out var doors))
+            {
+                continue;
+            }
+
+            foreach (var door in doors)
+            {
+                if (!includeDoor(door) || !model.Doors.TryGetValue(door, out var info))
+                {
+                    continue;
+                }
+
+                AddTerm(door, NoSchedule, info.RequiresPin, booking.Window);
+                explain?.Invoke(new TermSource(door, NoSchedule, info.RequiresPin, booking.Window, [], null, null, "", booking.Id));
+            }
+        }
+
         if (perDoor.Count == 0)
         {
             return;
@@ -124,7 +159,7 @@ internal static class RightsCalculator
                     {
                         record.Terms.Add(new RightTerm
                         {
-                            ScheduleId = schedule.ToString(),
+                            ScheduleId = ScheduleIdText(schedule),
                             RequiresPin = pin,
                             ValidFrom = ToTimestamp(window.From),
                             ValidTo = ToTimestamp(window.To),

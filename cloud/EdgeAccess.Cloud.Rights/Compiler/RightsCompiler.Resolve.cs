@@ -68,6 +68,8 @@ public sealed partial class RightsCompiler
             var people = await GuidsAsync(connection, transaction, """
                 SELECT person_id FROM effective_rights WHERE door_id = $1
                 UNION SELECT person_id FROM direct_grants WHERE door_id = $1
+                UNION SELECT b.person_id FROM bookings b JOIN booking_resource_doors rd ON rd.resource_id = b.resource_id
+                    WHERE rd.door_id = $1 AND b.status IN (2, 3)
                 """, [door], cancellationToken).ConfigureAwait(false);
             var groups = await GuidsAsync(connection, transaction,
                 "SELECT s.group_id FROM access_schemes s JOIN access_scheme_doors d ON d.scheme_id = s.id WHERE d.door_id = $1", [door], cancellationToken).ConfigureAwait(false);
@@ -78,6 +80,7 @@ public sealed partial class RightsCompiler
             }
         }
 
+        await ResolveBookingsAsync(connection, transaction, plan, scope, cancellationToken).ConfigureAwait(false);
         return scope;
 
         async Task AddMembersAsync(Guid group, List<Guid> doors)

@@ -46,6 +46,8 @@ internal static class RightsLoader
             all ? [] : [loaded], r => model.Person(r.GetGuid(1)).Grants.Add(
                 new GrantInfo(r.GetGuid(0), r.GetGuid(2), r.GetGuid(3), r.GetBoolean(4), Window(r, 5))), cancellationToken).ConfigureAwait(false);
 
+        await LoadBookingsAsync(connection, transaction, model, all ? null : loaded, cancellationToken).ConfigureAwait(false);
+
         // The group graph is small (thousands of rows): load it whole.
         await ReadAsync(connection, transaction, "SELECT id, name, active FROM groups", [],
             r => model.Groups[r.GetGuid(0)] = new GroupNode(r.GetGuid(0), r.GetString(1), r.GetBoolean(2)), cancellationToken).ConfigureAwait(false);
@@ -84,6 +86,43 @@ internal static class RightsLoader
             r => model.Doors[r.GetGuid(0)] = new DoorInfo(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetBoolean(3)), cancellationToken).ConfigureAwait(false);
         return model;
     }
+
+    /// <summary>
+    /// The active bookings (confirmed or checked in; see <see cref="BookingSql"/>) of
+    /// <paramref name="people"/> (null = everyone), with the doors of their resources. The window
+    /// uses the resource's rules as they are now, so a change of early entry or grace moves the
+    /// windows of its existing bookings.
+    /// </summary>
+    private static async Task LoadBookingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RightsModel model, Guid[]? people, CancellationToken cancellationToken)
+    {
+        await ReadAsync(connection, transaction, people is null ? BookingSql : BookingSql + " AND b.person_id = ANY($1)", people is null ? [] : [people], r =>
+        {
+            var from = NodaTime.Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(4)) - Duration.FromMinutes(r.GetInt32(6));
+            var to = NodaTime.Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(5)) + Duration.FromMinutes(r.GetInt32(7));
+            model.Person(r.GetGuid(1)).Bookings.Add(new BookingInfo(r.GetGuid(0), r.GetGuid(2), r.GetString(3), new ValidityWindow(from, to)));
+            model.ResourceDoors.TryAdd(r.GetGuid(2), []);
+        }, cancellationToken).ConfigureAwait(false);
+        if (model.ResourceDoors.Count == 0)
+        {
+            return;
+        }
+
+        await ReadAsync(connection, transaction, "SELECT resource_id, door_id FROM booking_resource_doors WHERE resource_id = ANY($1) ORDER BY resource_id, door_id",
+            [model.ResourceDoors.Keys.ToArray()], r => model.ResourceDoors[r.GetGuid(0)].Add(r.GetGuid(1)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Active bookings with their resource's name and access minutes. Status 2 confirmed, 3 checked
+    /// in (0008_booking.sql); pending (awaiting approval), cancelled and rejected ones open nothing.
+    /// A resource without a rules row (there always is one) counts as 0 early and grace minutes.
+    /// </summary>
+    internal const string BookingSql = """
+        SELECT b.id, b.person_id, b.resource_id, r.name, b.starts_at, b.ends_at,
+               COALESCE(ru.early_entry_minutes, 0), COALESCE(ru.grace_minutes, 0)
+        FROM bookings b JOIN booking_resources r ON r.id = b.resource_id
+        LEFT JOIN booking_rules ru ON ru.resource_id = b.resource_id
+        WHERE b.status IN (2, 3)
+        """;
 
     /// <summary>Runs a query and hands each row to <paramref name="row"/>.</summary>
     public static async Task ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, object[] parameters, Action<DbDataReader> row, CancellationToken cancellationToken)

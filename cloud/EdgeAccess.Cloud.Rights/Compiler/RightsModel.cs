@@ -10,6 +10,9 @@ internal sealed class RightsModel
     public Dictionary<Guid, DoorInfo> Doors { get; } = [];
     public Dictionary<Guid, PersonInfo> People { get; } = [];
 
+    /// <summary>Bookable resource → the doors its bookings open (only resources these people booked).</summary>
+    public Dictionary<Guid, List<Guid>> ResourceDoors { get; } = [];
+
     private readonly Dictionary<Guid, List<(Guid Group, IReadOnlyList<Guid> Chain)>> _reachable = [];
 
     /// <summary>The groups a membership of <paramref name="group"/> reaches (cached: the same for everyone).</summary>
@@ -55,6 +58,12 @@ internal readonly record struct MembershipInfo(Guid GroupId, ValidityWindow Wind
 
 internal readonly record struct GrantInfo(Guid Id, Guid DoorId, Guid ScheduleId, bool RequiresPin, ValidityWindow Window);
 
+/// <summary>
+/// An active (confirmed or checked-in) booking: it opens its resource's doors for
+/// <paramref name="Window"/> = [start − early entry, end + grace] with no schedule restriction.
+/// </summary>
+internal readonly record struct BookingInfo(Guid Id, Guid ResourceId, string ResourceName, ValidityWindow Window);
+
 internal readonly record struct CardInfo(Guid Id, Guid PersonId, bool Active, ValidityWindow Window);
 
 internal sealed class PersonInfo(Guid id)
@@ -64,5 +73,6 @@ internal sealed class PersonInfo(Guid id)
     public bool Exists { get; set; }
     public List<MembershipInfo> Memberships { get; } = [];
     public List<GrantInfo> Grants { get; } = [];
+    public List<BookingInfo> Bookings { get; } = [];
     public List<CardInfo> Cards { get; } = [];
 }

@@ -17,6 +17,7 @@ public sealed partial class AccessExplainer
         var membership = draft.Membership?.Window;
         var scheme = draft.Scheme is { } s ? Window(s.ValidFrom, s.ValidTo) : (ValidityWindow?)null;
         var grant = draft.Grant?.Window;
+        var booking = draft.Booking?.Window;
 
         var (status, why) = (draft.FromCompiler, groups.Where(g => !g.Active).ToList()) switch
         {
@@ -26,7 +27,7 @@ public sealed partial class AccessExplainer
                 ? $"membership {membership} and scheme {scheme} are never valid together"
                 : $"grant validity {grant} is empty"),
             _ when effective.IsEmpty => (AccessPathStatus.NeverValid, $"the card's validity {card.Validity} does not overlap {draft.Window}"),
-            _ => Timed(membership, scheme, grant, card.Validity, at) ?? Scheduled(verdict, scheduleName, book.Problem(draft.ScheduleId)),
+            _ => Timed(membership, scheme, grant, booking, card.Validity, at) ?? Scheduled(verdict, scheduleName, book.Problem(draft.ScheduleId)),
         };
 
         return new AccessPath
@@ -45,6 +46,9 @@ public sealed partial class AccessExplainer
             GrantId = draft.Grant?.Id,
             GrantReason = draft.GrantReason,
             GrantValidity = grant,
+            BookingId = draft.Booking?.Id,
+            ResourceName = draft.Booking?.ResourceName ?? "",
+            BookingValidity = booking,
             EffectiveValidity = effective,
             ScheduleId = draft.ScheduleId,
             ScheduleName = scheduleName,
@@ -53,14 +57,15 @@ public sealed partial class AccessExplainer
         };
     }
 
-    /// <summary>The first validity window (membership, scheme, grant, card) that excludes <paramref name="at"/>.</summary>
-    private static (AccessPathStatus, string)? Timed(ValidityWindow? membership, ValidityWindow? scheme, ValidityWindow? grant, ValidityWindow card, Instant at)
+    /// <summary>The first validity window (membership, scheme, grant, booking, card) that excludes <paramref name="at"/>.</summary>
+    private static (AccessPathStatus, string)? Timed(ValidityWindow? membership, ValidityWindow? scheme, ValidityWindow? grant, ValidityWindow? booking, ValidityWindow card, Instant at)
     {
         (ValidityWindow? Window, string Name, AccessPathStatus NotYet, AccessPathStatus Ended)[] checks =
         [
             (membership, "membership", AccessPathStatus.MembershipNotYetValid, AccessPathStatus.MembershipExpired),
             (scheme, "scheme", AccessPathStatus.SchemeNotYetValid, AccessPathStatus.SchemeExpired),
             (grant, "grant", AccessPathStatus.GrantNotYetValid, AccessPathStatus.GrantExpired),
+            (booking, "booking's access window", AccessPathStatus.BookingNotYetValid, AccessPathStatus.BookingEnded),
         ];
         foreach (var (window, name, notYet, ended) in checks)
         {

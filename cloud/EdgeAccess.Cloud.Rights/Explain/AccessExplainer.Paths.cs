@@ -11,7 +11,8 @@ public sealed partial class AccessExplainer
     /// <summary>
     /// Every grant path from the card's holder to the door, evaluated at <paramref name="at"/>.
     /// Contributing paths are the calculator's own <see cref="TermSource"/>s; the others are the
-    /// schemes on the door that a membership reaches only through an inactive group.
+    /// schemes on the door that a membership reaches only through an inactive group. Pending,
+    /// cancelled and rejected bookings are not paths (they never grant).
     /// </summary>
     private async Task<IReadOnlyList<AccessPath>> PathsAsync(HubDbContext db, ReadSnapshot snapshot, CardFacts card, DoorFacts door, Instant at, CancellationToken cancellationToken)
     {
@@ -39,6 +40,11 @@ public sealed partial class AccessExplainer
             {
                 var grant = person.Grants.First(g => g.Id == grantId);
                 drafts.Add(new PathDraft(AccessPathKind.DirectGrant, true, [], null, null, grant, grantReasons.GetValueOrDefault(grantId, ""), source.ScheduleId, source.RequiresPin, source.Window));
+            }
+            else if (source.BookingId is { } bookingId)
+            {
+                var booking = person.Bookings.First(b => b.Id == bookingId);
+                drafts.Add(new PathDraft(AccessPathKind.Booking, true, [], null, null, null, "", source.ScheduleId, source.RequiresPin, source.Window, booking));
             }
             else if (source.SchemeId is { } schemeId && schemes.TryGetValue(schemeId, out var scheme))
             {
@@ -109,5 +115,6 @@ public sealed partial class AccessExplainer
         string GrantReason,
         Guid ScheduleId,
         bool RequiresPin,
-        ValidityWindow Window);
+        ValidityWindow Window,
+        BookingInfo? Booking = null);
 }

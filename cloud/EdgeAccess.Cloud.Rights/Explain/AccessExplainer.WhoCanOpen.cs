@@ -83,7 +83,7 @@ public sealed partial class AccessExplainer
                 r => rows.Add((r.GetGuid(0), r.GetGuid(1), RightRecord.Parser.ParseFrom(r.GetFieldValue<byte[]>(2)), r.GetString(3), r.GetBoolean(4), r.GetString(5))),
                 cancellationToken).ConfigureAwait(false);
             scanned += rows.Count;
-            await book.LoadAsync(rows.SelectMany(r => r.Record.Terms).Select(t => Guid.Parse(t.ScheduleId)), cancellationToken).ConfigureAwait(false);
+            await book.LoadAsync(rows.SelectMany(r => r.Record.Terms).Select(RightsCalculator.ScheduleOf), cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 after = row.Card;
@@ -125,7 +125,7 @@ public sealed partial class AccessExplainer
             var window = new ValidityWindow(
                 term.ValidFrom is { } from ? Instant.FromDateTimeOffset(from.ToDateTimeOffset()) : null,
                 term.ValidTo is { } to ? Instant.FromDateTimeOffset(to.ToDateTimeOffset()) : null);
-            var schedule = Guid.Parse(term.ScheduleId);
+            var schedule = RightsCalculator.ScheduleOf(term);
             if (window.Contains(at) && book.Evaluate(schedule, at, zone) is { Allowed: true } verdict)
             {
                 admitting.Add(new WhoCanOpenTerm(schedule, book.Name(schedule), window, term.RequiresPin, verdict));

@@ -77,7 +77,7 @@ public sealed record PathGroup(Guid Id, string Name, bool Active);
 /// </summary>
 public sealed record AccessPath
 {
-    /// <summary>Scheme (through a membership) or direct grant.</summary>
+    /// <summary>Scheme (through a membership), direct grant or booking.</summary>
     public required AccessPathKind Kind { get; init; }
 
     /// <summary>Admits, or the first thing that stops the path.</summary>
@@ -122,10 +122,19 @@ public sealed record AccessPath
     /// <summary>The grant's validity (grants).</summary>
     public ValidityWindow? GrantValidity { get; init; }
 
-    /// <summary>membership ∩ scheme ∩ card, or grant ∩ card.</summary>
+    /// <summary>The booking (bookings).</summary>
+    public Guid? BookingId { get; init; }
+
+    /// <summary>The booked resource's name (bookings).</summary>
+    public string ResourceName { get; init; } = "";
+
+    /// <summary>The booking's access window, [start − early entry, end + grace] (bookings).</summary>
+    public ValidityWindow? BookingValidity { get; init; }
+
+    /// <summary>membership ∩ scheme ∩ card, grant ∩ card, or booking ∩ card.</summary>
     public required ValidityWindow EffectiveValidity { get; init; }
 
-    /// <summary>The schedule.</summary>
+    /// <summary>The schedule; <see cref="Guid.Empty"/> for a booking (no schedule restriction).</summary>
     public required Guid ScheduleId { get; init; }
 
     /// <summary>The schedule's name.</summary>
@@ -134,6 +143,6 @@ public sealed record AccessPath
     /// <summary>The schedule at the instant in the site's local time; null when it cannot be evaluated.</summary>
     public ScheduleVerdict? Schedule { get; init; }
 
-    /// <summary>The scheme, the grant or the door needs the PIN.</summary>
+    /// <summary>The scheme, the grant or the door needs the PIN (bookings: the door).</summary>
     public required bool RequiresPin { get; init; }
 }

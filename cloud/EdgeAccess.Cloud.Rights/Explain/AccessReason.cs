@@ -48,6 +48,9 @@ public enum AccessPathKind
 
     /// <summary>A door granted to the person directly.</summary>
     DirectGrant = 2,
+
+    /// <summary>An active (confirmed or checked-in) booking of a resource that opens the door.</summary>
+    Booking = 3,
 }
 
 /// <summary>
@@ -97,4 +100,10 @@ public enum AccessPathStatus
 
     /// <summary>The stored schedule cannot be read or compiled.</summary>
     ScheduleUnreadable = 14,
+
+    /// <summary>The booking's access window (start − early entry) starts after the time.</summary>
+    BookingNotYetValid = 15,
+
+    /// <summary>The booking's access window (end + grace) ended at or before the time.</summary>
+    BookingEnded = 16,
 }

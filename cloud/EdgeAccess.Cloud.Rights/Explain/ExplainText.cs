@@ -40,10 +40,18 @@ public static class ExplainText
         };
     }
 
-    /// <summary>A path in words: the chain and scheme, or the direct grant, and the schedule.</summary>
+    /// <summary>
+    /// A path in words: the chain and scheme, or the direct grant, and the schedule; or the booking,
+    /// e.g. <c>booking 0197… of resource "Confocal", 2026-06-01T08:45:00Z – 2026-06-01T11:15:00Z</c>.
+    /// </summary>
     public static string Describe(AccessPath path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.Kind == AccessPathKind.Booking)
+        {
+            return $"booking {path.BookingId} of resource \"{path.ResourceName}\", {path.BookingValidity}";
+        }
+
         var source = path.Kind == AccessPathKind.DirectGrant
             ? "direct grant"
             : $"{string.Join(" ⊂ ", path.Groups.Select(g => g.Name))} → scheme \"{path.SchemeName}\"";

@@ -15,7 +15,17 @@ namespace EdgeAccess.Cloud.Rights.Explain;
 /// </summary>
 internal sealed class ScheduleBook(NpgsqlConnection connection, NpgsqlTransaction? transaction, ILogger logger)
 {
-    private readonly Dictionary<Guid, Entry> _entries = [];
+    /// <summary>
+    /// A booking's term has no schedule (<see cref="RightsCalculator.NoSchedule"/>): it admits at
+    /// any time of its window, as the edge's decider treats an empty schedule id. The compiled
+    /// placeholder's own id is never shown.
+    /// </summary>
+    private static readonly Entry Unrestricted = new(
+        "none (any time in the booking window)",
+        CompiledSchedule.Compile(ScheduleDefinition.Always(new Guid("00000000-0000-0000-0000-0000000000a1"))),
+        null);
+
+    private readonly Dictionary<Guid, Entry> _entries = new() { [RightsCalculator.NoSchedule] = Unrestricted };
 
     /// <summary>Loads the schedules of <paramref name="ids"/> not loaded yet.</summary>
     public async Task LoadAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using EdgeAccess.Cloud.Admin.Common;
 using EdgeAccess.Cloud.Admin.Sites;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Booking.Notifications;
 using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
 using Stored = EdgeAccess.Cloud.Data.Entities;
@@ -29,6 +30,7 @@ public sealed partial class BookingGrpcService
             var resource = await _policy.LoadAsync(resourceId, ct);
             var booking = await AddBookingAsync(caller, resource, personId, span, note, rulesOverride, "booking", ct);
             await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span, ct);
+            await events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, ct);
             BookingLog.Created(logger, caller.Username, resourceId, span.Start, booking.Id, booking.Status.ToString());
             return booking.ToProto();
         }, ct), ct), ct);
@@ -74,6 +76,7 @@ public sealed partial class BookingGrpcService
             await SaveAsync(caller.ToActor(request.RequestId), ordered, span, ct);
             foreach (var booking in bookings)
             {
+                await events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, ct);
                 BookingLog.Created(logger, caller.Username, booking.ResourceId, span.Start, booking.Id, booking.Status.ToString());
             }
 

@@ -1,5 +1,6 @@
 using EdgeAccess.Cloud.Admin.Common;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Booking.Notifications;
 using EdgeAccess.Grpc.Server;
 using EdgeAccess.Protos.V1;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,8 @@ public sealed partial class BookingGrpcService
             }
 
             var resource = await _policy.LoadAsync(booking.ResourceId, ct);
-            if (span != new Span(booking.StartsAt, booking.EndsAt))
+            var moved = span != new Span(booking.StartsAt, booking.EndsAt);
+            if (moved)
             {
                 if (!rulesOverride && booking.StartsAt <= _policy.Now)
                 {
@@ -53,6 +55,7 @@ public sealed partial class BookingGrpcService
 
             booking.Note = note;
             await SaveAsync(caller.ToActor(), [booking.ResourceId], span, ct);
+            await events.EmitAsync(booking, BookingEventTypes.Modified, schedule: moved, ct);
             BookingLog.Changed(logger, caller.Username, id, "updated");
             return booking.ToProto();
         }, ct), ct);
@@ -118,9 +121,13 @@ public sealed partial class BookingGrpcService
 
         booking.Status = Stored.BookingStatus.CheckedIn;
         booking.CheckedInAt = Admin.Sites.AdminFields.Truncate(now);
-        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
-        BookingLog.Changed(logger, caller.Username, id, "checked in");
-        return booking.ToProto();
+        return await InTransactionAsync(async () =>
+        {
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
+            await events.EmitAsync(booking, BookingEventTypes.CheckedIn, schedule: false, ct);
+            BookingLog.Changed(logger, caller.Username, id, "checked in");
+            return booking.ToProto();
+        }, ct);
     }
 
     private async Task<Protos.V1.Booking> DecidePendingAsync(DecideBookingRequest request, ServerCallContext context, Stored.BookingStatus decision)
@@ -146,9 +153,13 @@ public sealed partial class BookingGrpcService
         booking.DecidedAt = Admin.Sites.AdminFields.Truncate(_policy.Now);
         booking.DecisionReason = reason;
         booking.RulesOverride |= rulesOverride;
-        await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
-        BookingLog.Changed(logger, caller.Username, booking.Id, status.ToString().ToLowerInvariant());
-        return booking.ToProto();
+        return await InTransactionAsync(async () =>
+        {
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
+            await events.EmitAsync(booking, BookingEventTypes.ForDecision(status), schedule: false, ct);
+            BookingLog.Changed(logger, caller.Username, booking.Id, status.ToString().ToLowerInvariant());
+            return booking.ToProto();
+        }, ct);
     }
 
     /// <summary>The tracked booking, its owner checked (members: their own) and its etag.</summary>

@@ -53,6 +53,7 @@ public sealed partial class BookingGrpcService
 
                 booking.SeriesId = seriesId;
                 await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span, ct);
+                await events.EmitAsync(booking, Notifications.BookingEventTypes.Created, schedule: true, ct);
                 result.Booking = booking.ToProto();
             }
 

@@ -1,5 +1,6 @@
 using EdgeAccess.Cloud.Admin.Common;
 using EdgeAccess.Cloud.Auth;
+using EdgeAccess.Cloud.Booking.Notifications;
 using EdgeAccess.Cloud.Data;
 using EdgeAccess.Cloud.Rights;
 using EdgeAccess.Grpc;
@@ -13,11 +14,12 @@ namespace EdgeAccess.Cloud.Booking;
 /// <c>edgeaccess.v1.BookingService</c>: bookable resources, their rules and blackouts, and
 /// bookings. Admins manage resources and rules; admins and operators manage blackouts, book for
 /// anyone and decide approvals; members book, cancel and check in for their own person; auditors
-/// read. Every write saves through <see cref="HubChanges"/> (audit, stamping); booking entities
-/// seed no rights compilation.
+/// read. Every write saves through <see cref="HubChanges"/> (audit, stamping, and the rights of the
+/// booker at the resource's doors: an active booking opens them). Every booking change then enqueues its event (and on create or move
+/// its reminders and no-show check) with <see cref="BookingEvents"/> in the same transaction.
 /// </summary>
 public sealed partial class BookingGrpcService(
-    HubDbContext db, HubChanges changes, Idempotency idempotency, TimeProvider time, ILogger<BookingGrpcService> logger)
+    HubDbContext db, HubChanges changes, Idempotency idempotency, TimeProvider time, BookingEvents events, ILogger<BookingGrpcService> logger)
     : BookingService.ServiceBase
 {
     private const string ResourceKind = "resource";

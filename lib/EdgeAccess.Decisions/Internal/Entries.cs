@@ -15,7 +15,10 @@ internal readonly record struct CardInfo(string Id, CardHash Hash, CardStatus St
 /// </summary>
 internal readonly record struct CardEntry(CardInfo Info, ulong[] Rights);
 
-/// <summary>One term of a right, compiled: a schedule (null: unknown or unreadable, admits nothing) within a window of Unix ticks.</summary>
+/// <summary>
+/// One term of a right, compiled: a schedule (null: unknown or unreadable, admits nothing; an empty
+/// replicated schedule id compiles to an always-open schedule) within a window of Unix ticks.
+/// </summary>
 internal readonly record struct CompiledTerm(CompiledSchedule? Schedule, long FromTicks, long ToTicks, bool RequiresPin)
 {
     public bool ValidAt(long ticks) => ticks >= FromTicks && ticks < ToTicks;

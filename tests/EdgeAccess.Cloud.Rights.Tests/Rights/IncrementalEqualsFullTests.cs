@@ -11,7 +11,8 @@ namespace EdgeAccess.Cloud.Tests.Rights;
 /// <summary>
 /// Hundreds of random admin edits through the incremental path; after each batch a full compile
 /// must find nothing to change, and replaying each site's feed from position 0 must rebuild
-/// exactly the stored replicated state.
+/// exactly the stored replicated state. Booking edits (create, approve, cancel, move, hand over,
+/// resource doors, early-entry and grace minutes) are part of the mix.
 /// </summary>
 public sealed class IncrementalEqualsFullTests : IAsyncLifetime
 {
@@ -62,6 +63,18 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
             await _world.CardAsync(person);
         }
 
+        var resources = new List<BookingResource>();
+        foreach (var site in sites)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var siteDoors = doors.Where(d => d.SiteId == site.Id).ToList();
+                resources.Add(await _world.ResourceAsync(site, $"r{i}", random.Next(3) * 15, random.Next(3) * 10, siteDoors[random.Next(siteDoors.Count)]));
+            }
+        }
+
+        BookingStatus[] statuses = [BookingStatus.Pending, BookingStatus.Confirmed, BookingStatus.Confirmed, BookingStatus.CheckedIn, BookingStatus.Cancelled, BookingStatus.Rejected, BookingStatus.Released];
+
         DateTimeOffset? RandomTime() => random.Next(3) == 0 ? null : t0.AddDays(random.Next(-30, 60));
         (DateTimeOffset?, DateTimeOffset?) RandomWindow()
         {
@@ -82,9 +95,12 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
             {
                 rejected++;   // a nesting cycle: refused, nothing written
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation })
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException
             {
-                rejected++;   // a duplicate membership or a reference still in use
+                SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.ExclusionViolation,
+            })
+            {
+                rejected++;   // a duplicate membership, a reference still in use or an overlapping booking
             }
 
             if (step % 40 == 0)
@@ -99,6 +115,7 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
         await using (var db = _services.NewContext())
         {
             Assert.True(await db.EffectiveRights.CountAsync() > 10, "the random model should grant something");
+            Assert.True(await db.Bookings.CountAsync(b => b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.CheckedIn) > 0, "the random model should hold active bookings");
         }
 
         await AssertFeedReplaysToStoredStateAsync(sites);
@@ -106,7 +123,7 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
         async Task RandomEditAsync()
         {
             await using var db = _services.NewContext();
-            switch (random.Next(12))
+            switch (random.Next(16))
             {
                 case 0:
                 case 1:
@@ -219,6 +236,79 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
                 {
                     var door = await db.Doors.FindAsync(Pick(doors).Id);
                     door!.RequiresPin = !door.RequiresPin;
+                    break;
+                }
+
+                case 12:
+                {
+                    var start = t0.AddHours(random.Next(-24 * 30, 24 * 60));
+                    var end = start.AddMinutes(30 * random.Next(1, 9));
+                    db.Bookings.Add(new Booking
+                    {
+                        Id = Guid.CreateVersion7(),
+                        ResourceId = Pick(resources).Id,
+                        PersonId = Pick(people).Id,
+                        StartsAt = start,
+                        EndsAt = end,
+                        OccupiedUntil = end,
+                        Status = Pick(statuses),
+                    });
+                    break;
+                }
+
+                case 13:
+                    if (await db.Bookings.OrderBy(b => b.Id).Skip(random.Next(Math.Max(1, await db.Bookings.CountAsync()))).FirstOrDefaultAsync() is { } booking)
+                    {
+                        switch (random.Next(5))
+                        {
+                            case 0:
+                            case 1:
+                                booking.Status = Pick(statuses);
+                                break;
+                            case 2:
+                                var shift = TimeSpan.FromMinutes(30 * random.Next(-6, 7));
+                                (booking.StartsAt, booking.EndsAt, booking.OccupiedUntil) = (booking.StartsAt + shift, booking.EndsAt + shift, booking.OccupiedUntil + shift);
+                                break;
+                            case 3:
+                                booking.PersonId = Pick(people).Id;
+                                break;
+                            default:
+                                db.Bookings.Remove(booking);
+                                break;
+                        }
+                    }
+
+                    break;
+                case 14:
+                {
+                    var resourceId = Pick(resources).Id;
+                    var resource = await db.BookingResources.Include(r => r.Doors).SingleAsync(r => r.Id == resourceId);
+                    var door = Pick(doors.Where(d => d.SiteId == resource.SiteId).ToList());
+                    if (resource.Doors.FirstOrDefault(d => d.DoorId == door.Id) is { } opened)
+                    {
+                        resource.Doors.Remove(opened);
+                    }
+                    else
+                    {
+                        resource.Doors.Add(new BookingResourceDoor { ResourceId = resource.Id, DoorId = door.Id });
+                    }
+
+                    break;
+                }
+
+                case 15:
+                {
+                    var resourceId = Pick(resources).Id;
+                    var rules = await db.BookingRules.SingleAsync(r => r.ResourceId == resourceId);
+                    if (random.Next(2) == 0)
+                    {
+                        rules.EarlyEntryMinutes = random.Next(5) * 15;
+                    }
+                    else
+                    {
+                        rules.GraceMinutes = random.Next(5) * 10;
+                    }
+
                     break;
                 }
 

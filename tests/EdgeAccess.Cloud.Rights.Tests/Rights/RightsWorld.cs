@@ -81,6 +81,41 @@ internal sealed class RightsWorld(HubServices services)
         return await AddAsync(scheme);
     }
 
+    /// <summary>A bookable resource of <paramref name="site"/> opening <paramref name="doors"/>, with its rules record.</summary>
+    public async Task<BookingResource> ResourceAsync(Site site, string name, int earlyEntry = 0, int grace = 0, params Door[] doors)
+    {
+        var resource = new BookingResource { Id = Guid.CreateVersion7(), SiteId = site.Id, Kind = BookingResourceKind.LabInstallation, Name = name };
+        resource.Doors.AddRange(doors.Select(d => new BookingResourceDoor { ResourceId = resource.Id, DoorId = d.Id }));
+        await SaveAsync(db =>
+        {
+            db.Add(resource);
+            db.Add(new BookingRules { ResourceId = resource.Id, EarlyEntryMinutes = earlyEntry, GraceMinutes = grace });
+        });
+        return resource;
+    }
+
+    /// <summary>A booking of <paramref name="resource"/> by <paramref name="person"/> for [start, end).</summary>
+    public Task<Booking> BookingAsync(BookingResource resource, Person person, DateTimeOffset start, DateTimeOffset end, BookingStatus status = BookingStatus.Confirmed) =>
+        AddAsync(new Booking
+        {
+            Id = Guid.CreateVersion7(),
+            ResourceId = resource.Id,
+            PersonId = person.Id,
+            StartsAt = start,
+            EndsAt = end,
+            OccupiedUntil = end,
+            Status = status,
+        });
+
+    /// <summary>Loads the tracked entity <typeparamref name="T"/> with key <paramref name="key"/>, edits it and saves.</summary>
+    public async Task EditAsync<T>(object key, Action<T> edit)
+        where T : class
+    {
+        await using var db = services.NewContext();
+        edit(await db.FindAsync<T>(key) ?? throw new InvalidOperationException($"{typeof(T).Name} {key} not found"));
+        await services.Changes.SaveAsync(db, Tester, CancellationToken.None);
+    }
+
     /// <summary>The stored right of a card on a door (null when none).</summary>
     public async Task<Protos.V1.RightRecord?> RightAsync(Card card, Door door)
     {

@@ -146,6 +146,10 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         ["/edgeaccess.v1.BookingService/RejectBooking"] = AdminOperator,
         ["/edgeaccess.v1.BookingService/CheckIn"] = Bookers,
         ["/edgeaccess.v1.BookingService/GetAvailability"] = SignedIn,
+        ["/edgeaccess.v1.NotificationService/Watch"] = SignedIn,
+        ["/edgeaccess.v1.NotificationService/GetPreferences"] = SignedIn,
+        ["/edgeaccess.v1.NotificationService/UpdatePreferences"] = SignedIn,
+        ["/edgeaccess.v1.NotificationService/CreateTelegramLinkCode"] = SignedIn,
 
         // Open to the interceptor: the enrollment code / node token is the credential, checked by the service.
         ["/edgeaccess.v1.EnrollmentService/Enroll"] = null,

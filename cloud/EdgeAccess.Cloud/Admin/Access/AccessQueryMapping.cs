@@ -56,7 +56,7 @@ internal static class AccessQueryMapping
         };
         message.Terms.AddRange(entry.Terms.Select(t => new Protos.V1.WhoCanOpenTerm
         {
-            ScheduleId = t.ScheduleId.ToString(),
+            ScheduleId = t.ScheduleId == Guid.Empty ? "" : t.ScheduleId.ToString(),
             ScheduleName = t.ScheduleName,
             Validity = t.Validity.ToMessage(),
             RequiresPin = t.RequiresPin,
@@ -96,10 +96,13 @@ internal static class AccessQueryMapping
             GrantReason = path.GrantReason,
             GrantValidity = path.GrantValidity?.ToMessage(),
             EffectiveValidity = path.EffectiveValidity.ToMessage(),
-            ScheduleId = path.ScheduleId.ToString(),
+            ScheduleId = path.ScheduleId == Guid.Empty ? "" : path.ScheduleId.ToString(),
             ScheduleName = path.ScheduleName,
             Schedule = path.Schedule?.ToMessage(),
             RequiresPin = path.RequiresPin,
+            BookingId = path.BookingId?.ToString() ?? "",
+            ResourceName = path.ResourceName,
+            BookingValidity = path.BookingValidity?.ToMessage(),
         };
         message.Groups.AddRange(path.Groups.Select(g => new AccessPathGroup { Id = g.Id.ToString(), Name = g.Name, Active = g.Active }));
         return message;
