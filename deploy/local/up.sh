@@ -99,6 +99,9 @@ echo "    (signed in as admin; the password is in .run/secrets.env)"
 say "a second site for the second edge node (North Lab: one door; Ada may pass at any hour)"
 read -r SITE2 DOOR2 <<<"$(python3 "$ROOT/deploy/local/demo-site2.py" http://127.0.0.1:5101)"
 [ -n "${DOOR2:-}" ] || { echo "    could not add the second site (see the error above)"; exit 1; }
+say "a bookable resource for issue 5's demo (Demo microscope: its booking opens the Microscope room at Demo Campus)"
+read -r MICROSCOPE MDOOR <<<"$(python3 "$ROOT/deploy/local/demo-microscope.py" http://127.0.0.1:5101)"
+[ -n "${MDOOR:-}" ] || { echo "    could not add the demo resource (see the error above)"; exit 1; }
 SITE1="$(ea_quiet --json sites list | json "[s['id'] for s in d['sites'] if s['name']=='Demo Campus'][0]")"
 DOOR1="$(ea_quiet --json doors list --site "$SITE1" | json "[x['id'] for x in d['doors'] if x['name']=='Main entrance'][0]")"
 ea sites list
@@ -199,6 +202,42 @@ note "edge-1 uploaded its journal: the taps it decided while cut off are in the 
 ea journal --node edge-1 --limit 8
 note "Unblocking Ada's card again (so the next run starts the same way):"
 ea cards unblock "$ADA_CARD"
+
+say "issue 5: a booking opens a door at the edge for the booked window only"
+ADA="$(ea_quiet --json people list --name "Ada Lovelace" | json "d['people'][0]['id']")"
+# Re-runs start the same way: cancel Ada's demo bookings of the microscope that have not ended.
+for id in $(ea_quiet --json bookings list --resource "$MICROSCOPE" --from "$(date -u +%FT%TZ)" \
+    | json "' '.join(b['id'] for b in d.get('bookings', []) if b['personId']=='$ADA' and b['status'] in ('BOOKING_STATUS_PENDING','BOOKING_STATUS_CONFIRMED','BOOKING_STATUS_CHECKED_IN'))"); do
+  ea_quiet bookings cancel "$id" --reason "deploy/local re-run" >/dev/null 2>&1 || true
+done
+ea resources show "Demo microscope"
+note "Ada taps at edge-1's Microscope room: no scheme or grant opens it, so edge-1 refuses her:"
+tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
+note "An admin books the microscope for Ada, from now for one minute (--override: now is not on the 1-minute grid):"
+echo "    \$ edgeaccess bookings create --resource \"Demo microscope\" --person \"Ada Lovelace\" --start now --minutes 1 --override"
+BOOKED="$("${EA[@]}" bookings create --resource "$MICROSCOPE" --person "Ada Lovelace" --start now --minutes 1 --override --note "deploy/local demo" 2>&1 || true)"
+echo "$BOOKED" | sed 's/^/      /'
+BOOKING_END="$(echo "$BOOKED" | sed -n 's/^utc: .* \.\. \(.*\)Z$/\1/p')"
+if [ -n "$BOOKING_END" ]; then
+  note "The hub compiles the booking into a right term [start, end] and sends it down the feed; edge-1 now opens:"
+  for _ in $(seq 1 40); do
+    printf '04A1B2C3D4\n' | "${EA[@]}" tap --edge http://127.0.0.1:5200 --door "$MDOOR" 2>/dev/null | grep -q GRANTED && break
+    sleep 0.25
+  done
+  tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
+  ea bookings list --resource "$MICROSCOPE" --from "$(date -u +%FT%TZ)"
+  note "Cutting edge-1's link: from here on edge-1 decides alone, from its replica."
+  bash "$ROOT/deploy/local/link.sh" cut edge-1 | sed 's/^/    /'
+  wait_s=$(( $(date -u -d "$BOOKING_END UTC" +%s) - $(date -u +%s) + 2 ))
+  echo "    waiting for the booking to end… (${wait_s}s, until $BOOKING_END UTC + 2s)"
+  [ "$wait_s" -gt 0 ] && sleep "$wait_s"
+  note "The window has ended: edge-1, still cut off from the hub, refuses Ada by itself:"
+  tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
+  bash "$ROOT/deploy/local/link.sh" restore edge-1 | sed 's/^/    /'
+  wait_node edge-1 NODE_HEALTH_ONLINE || true
+else
+  echo "    could not book the demo microscope (see the error above)"
+fi
 
 echo "==> ServerInfo over gRPC-web from the command line (hub, then edge-1):"
 for port in 5101 5201; do

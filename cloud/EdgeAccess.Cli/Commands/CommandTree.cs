@@ -9,7 +9,7 @@ internal static class CommandTree
     public static RootCommand Build(CliContext cli)
     {
         var root = new RootCommand("edgeaccess: the EdgeAccess hub's admin client. Sign in once with 'edgeaccess login --user NAME'; "
-            + "names given for --site, --door, --group or --person match exactly or as a unique part of the name, or give the id.");
+            + "names given for --site, --door, --group, --person or --resource match exactly or as a unique part of the name, or give the id.");
         root.Options.Add(cli.Hub);
         root.Options.Add(cli.Json);
         var commands = AuthCommands.Create(cli)
@@ -21,7 +21,9 @@ internal static class CommandTree
             .Append(ImportCommand.Create(cli))
             .Append(NodeCommands.Create(cli))
             .Append(JournalCommand.Create(cli))
-            .Append(TapCommand.Create(cli));
+            .Append(TapCommand.Create(cli))
+            .Concat(ResourceCommands.Create(cli))
+            .Append(BookingCommands.Create(cli));
         foreach (var command in commands)
         {
             root.Subcommands.Add(command);

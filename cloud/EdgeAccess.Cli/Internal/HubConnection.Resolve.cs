@@ -4,9 +4,10 @@ using EdgeAccess.Protos.V1;
 namespace EdgeAccess.Cli.Internal;
 
 /// <summary>
-/// Turns what the user typed for <c>--site</c>, <c>--door</c>, <c>--group</c> or <c>--person</c>
+/// Turns what the user typed for <c>--site</c>, <c>--door</c>, <c>--group</c>, <c>--person</c> or <c>--resource</c>
 /// into the entity: an id (UUID) is fetched; anything else is a name, matched by listing with the
-/// hub's case-insensitive <c>name_contains</c> filter and then taking, in this order, the one exact
+/// hub's case-insensitive <c>name_contains</c> filter (resources: every resource, the list has no
+/// name filter) and then taking, in this order, the one exact
 /// match, the one case-insensitive exact match, or the one substring match.
 /// </summary>
 internal sealed partial class HubConnection
@@ -30,6 +31,11 @@ internal sealed partial class HubConnection
         "person", input, p => p.DisplayName, p => p.Id,
         id => CallAsync(o => People.GetPersonAsync(new GetPersonRequest { Id = id }, o), ct),
         async name => (await Pages.AllAsync(t => CallAsync(o => People.ListPeopleAsync(new ListPeopleRequest { PageSize = Pages.Size, PageToken = t, NameContains = name }, o), ct)).ConfigureAwait(false)).People);
+
+    public Task<BookableResource> ResourceAsync(string input, CancellationToken ct) => ResolveAsync(
+        "resource", input, r => r.Name, r => r.Id,
+        id => CallAsync(o => Booking.GetResourceAsync(new GetResourceRequest { Id = id }, o), ct),
+        async name => (await Pages.AllAsync(t => CallAsync(o => Booking.ListResourcesAsync(new ListResourcesRequest { PageSize = Pages.Size, PageToken = t }, o), ct)).ConfigureAwait(false)).Resources);
 
     private static async Task<T> ResolveAsync<T>(
         string kind,

@@ -32,6 +32,7 @@ internal sealed partial class HubConnection : IDisposable
         Access = new AccessQueryService.Client(_channel);
         Nodes = new NodeService.Client(_channel);
         Journal = new JournalService.Client(_channel);
+        Booking = new BookingService.Client(_channel);
     }
 
     public Uri Hub { get; }
@@ -59,6 +60,8 @@ internal sealed partial class HubConnection : IDisposable
     public NodeService.Client Nodes { get; }
 
     public JournalService.Client Journal { get; }
+
+    public BookingService.Client Booking { get; }
 
     /// <summary>The hub address as the session file records it.</summary>
     public static string Key(Uri hub) => hub.GetLeftPart(UriPartial.Authority);
