@@ -211,7 +211,7 @@ for id in $(ea_quiet --json bookings list --resource "$MICROSCOPE" --from "$(dat
   ea_quiet bookings cancel "$id" --reason "deploy/local re-run" >/dev/null 2>&1 || true
 done
 ea resources show "Demo microscope"
-note "Ada taps at edge-1's Microscope room: no scheme or grant opens it, so edge-1 refuses her:"
+note "Ada taps at edge-1's Microscope room: no scheme or grant opens it, so edge-1 refuses her (NO_RIGHT; NOT_VALID_AT_TIME once an earlier demo booking has ended):"
 tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
 note "An admin books the microscope for Ada, from now for one minute (--override: now is not on the 1-minute grid):"
 echo "    \$ edgeaccess bookings create --resource \"Demo microscope\" --person \"Ada Lovelace\" --start now --minutes 1 --override"
