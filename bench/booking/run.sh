@@ -31,8 +31,8 @@ DLL="$ROOT/$PROJECT/bin/Release/net10.0/EdgeAccess.Bench.Booking.dll"
 RESULTS="$ROOT/bench/booking/results"
 PG_SCRIPT="$ROOT/deploy/local/postgres.sh"
 
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: error: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 command -v dotnet >/dev/null || die "dotnet is required"
 for arg in "$@"; do
@@ -40,45 +40,12 @@ for arg in "$@"; do
 done
 mkdir -p "$RESULTS"
 
-# --- build (Release); other builds may hold output files: retry on a lock collision ---------------
-log "building $PROJECT (Release)"
-for attempt in 1 2 3 4; do
-  if timeout 900 dotnet build -c Release --nologo -v quiet "$PROJECT" > "$RESULTS/build.log" 2>&1; then
-    break
-  fi
-  if ((attempt < 4)) && grep -Eq 'MSB3026|MSB3027|MSB3021|being used by another process|CS2012' "$RESULTS/build.log"; then
-    log "build collided on a locked file; retrying ($attempt)"
-    sleep $((attempt * 10))
-    continue
-  fi
-  cat "$RESULTS/build.log" >&2
-  die "build failed"
-done
+bench_build "$PROJECT"
 
-# --- PostgreSQL: a cluster left here in "fast" mode (fsync off) would flatter every commit ----------
-if [[ -f "$PG_DIR/postgresql.conf" ]] && grep -Eq '^[[:space:]]*(fsync|synchronous_commit|full_page_writes)[[:space:]]*=[[:space:]]*off' "$PG_DIR/postgresql.conf"; then
-  log "$PG_DIR was initialised in fast mode; recreating it with default durability"
-  "$PG_SCRIPT" stop "$PG_DIR"
-  rm -rf "$PG_DIR"
-fi
-log "starting PostgreSQL in $PG_DIR on 127.0.0.1:$PG_PORT (default durability)"
-CONNECTION="$("$PG_SCRIPT" start "$PG_DIR" "$PG_PORT")"
-trap '"$PG_SCRIPT" stop "$PG_DIR"; log "PostgreSQL stopped"' EXIT
+bench_start_postgres "$PG_DIR" "$PG_PORT"
 trap 'exit 130' INT TERM
 
-# --- wait (bounded) for a quiet machine: on 2 cores other processes distort every figure ------------
-machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
-deadline=$((SECONDS + QUIET_WAIT))
-while true; do
-  t0="$(machine_busy_ticks)"; sleep 1; t1="$(machine_busy_ticks)"
-  load="$(awk -v t=$((t1 - t0)) -v k="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / k }')"
-  if awk -v l="$load" -v q="$QUIET_CORES" 'BEGIN { exit !(l <= q) }' || ((SECONDS >= deadline)); then
-    break
-  fi
-  log "machine busy (${load} cores in use by other processes); waiting up to $((deadline - SECONDS)) s more"
-  sleep 4
-done
-log "background load before the run: $load cores"
+bench_wait_quiet "$QUIET_WAIT" "$QUIET_CORES"
 
 log "running the benchmark (Release, Server GC)"
 timeout 1200 dotnet "$DLL" "--connection=$CONNECTION" "--pg-dir=$PG_DIR" "--out=$RESULTS/latest.md" \

@@ -24,38 +24,15 @@ DLL="$ROOT/$PROJECT/bin/Release/net10.0/EdgeAccess.Bench.Journal.dll"
 RESULTS="$ROOT/bench/journal/results"
 PG_SCRIPT="$ROOT/deploy/local/postgres.sh"
 
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: error: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 command -v dotnet >/dev/null || die "dotnet is required"
 mkdir -p "$RESULTS"
 
-# Other builds may run in the same tree at the same time: a build that collides on a locked output
-# file is retried.
-log "building $PROJECT (Release)"
-for attempt in 1 2 3 4; do
-  if timeout 900 dotnet build -c Release --nologo -v quiet "$PROJECT" > "$RESULTS/build.log" 2>&1; then
-    break
-  fi
-  if ((attempt < 4)) && grep -Eq 'MSB3026|MSB3027|MSB3021|being used by another process|CS2012' "$RESULTS/build.log"; then
-    log "build collided on a locked file; retrying ($attempt)"
-    sleep $((attempt * 10))
-    continue
-  fi
-  cat "$RESULTS/build.log" >&2
-  die "build failed"
-done
+bench_build "$PROJECT"
 
-# A cluster left in this directory in "fast" mode (fsync off) would give numbers no production hub
-# sees: recreate it with the defaults.
-if [[ -f "$PG_DIR/postgresql.conf" ]] && grep -Eq '^[[:space:]]*(fsync|synchronous_commit|full_page_writes)[[:space:]]*=[[:space:]]*off' "$PG_DIR/postgresql.conf"; then
-  log "$PG_DIR was initialised in fast mode; recreating it with default durability"
-  "$PG_SCRIPT" stop "$PG_DIR"
-  rm -rf "$PG_DIR"
-fi
-log "starting PostgreSQL in $PG_DIR on 127.0.0.1:$PG_PORT (default durability)"
-CONNECTION="$("$PG_SCRIPT" start "$PG_DIR" "$PG_PORT")"
-trap '"$PG_SCRIPT" stop "$PG_DIR"; log "PostgreSQL stopped"' EXIT
+bench_start_postgres "$PG_DIR" "$PG_PORT"
 trap 'exit 130' INT TERM
 
 log "running the benchmark (Release, Server GC)"
