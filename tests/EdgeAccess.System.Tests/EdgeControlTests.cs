@@ -59,6 +59,9 @@ public sealed class EdgeControlTests : IAsyncLifetime
         var lockdown = await SendAsync(edge, new SendCommandRequest { Lockdown = new SetLockdown { Active = true, Reason = "drill" } });
         await edge.WaitForAsync(site.Door, "04BB000003", DoorDecisionReason.Lockdown, TimeSpan.FromSeconds(10));
         await WaitForStateAsync(edge, lockdown, NodeCommandState.Succeeded);
+        var locked = await edge.Doors.GetDoorStateAsync(new GetDoorStateRequest { DoorId = site.Door }).ResponseAsync.WithTimeout();
+        Assert.True(locked.Lockdown);
+        Assert.Equal("drill", locked.LockdownReason);
 
         // Queued while the building is offline, delivered when it is back.
         _world.Link.Cut();
@@ -72,6 +75,13 @@ public sealed class EdgeControlTests : IAsyncLifetime
         var unlock = await SendAsync(edge, new SendCommandRequest { UnlockDoor = new UnlockDoor { DoorId = site.Door, Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) } });
         var done = await WaitForStateAsync(edge, unlock, NodeCommandState.Succeeded);
         Assert.Contains("released until", done.ResultMessage, StringComparison.Ordinal);
+        // The door's controller learns it from the node: held open now, for the 3 s asked.
+        var held = await edge.Doors.GetDoorStateAsync(new GetDoorStateRequest { DoorId = site.Door }).ResponseAsync.WithTimeout();
+        Assert.False(held.Lockdown);
+        Assert.NotNull(held.UnlockedUntil);
+        Assert.InRange(held.UnlockedUntil.ToDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => edge.Doors.GetDoorStateAsync(new GetDoorStateRequest { DoorId = "no-such-door" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
 
         var events = await _world.HubJournalAsync(edge.NodeId);
         Assert.Contains(events, e => e.Kind == "site.lockdown");
@@ -89,12 +99,7 @@ public sealed class EdgeControlTests : IAsyncLifetime
 
         var resync = await SendAsync(edge, new SendCommandRequest { Resync = new ForceResync() });
         await WaitForStateAsync(edge, resync, NodeCommandState.Succeeded);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Count(edge.Output, "Snapshot at position") == snapshots)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no second snapshot:\n{edge.Tail()}");
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(() => Count(edge.Output, "Snapshot at position") > snapshots, () => $"no second snapshot:\n{edge.Tail()}");
 
         Assert.True((await edge.TapAsync(site.Door, "04BB000005")).Granted);
     }
@@ -151,21 +156,11 @@ public sealed class EdgeControlTests : IAsyncLifetime
         await edge.WaitForAsync(site.Door, "04BB000008", DoorDecisionReason.CardBlocked, TimeSpan.FromSeconds(30));
     }
 
-    private async Task<Node> WaitForNodeAsync(EdgeProcess edge, Func<Node, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var node = await _world.Nodes.GetNodeAsync(new GetNodeRequest { NodeId = edge.NodeId }, _world.Admin).ResponseAsync.WithTimeout();
-            if (condition(node))
-            {
-                return node;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"node {edge.NodeId} stayed {node.Health}, lag {node.Lag}, acked {node.AckedPosition}/{node.SiteHead}");
-            await Task.Delay(200);
-        }
-    }
+    private Task<Node> WaitForNodeAsync(EdgeProcess edge, Func<Node, bool> condition) => Eventually.UntilAsync(
+        () => _world.Nodes.GetNodeAsync(new GetNodeRequest { NodeId = edge.NodeId }, _world.Admin).ResponseAsync.WithTimeout(),
+        condition,
+        node => $"node {edge.NodeId} stayed {node.Health}, lag {node.Lag}, acked {node.AckedPosition}/{node.SiteHead}",
+        pollMs: 200);
 
     private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
@@ -207,12 +202,8 @@ public sealed class EdgeControlTests : IAsyncLifetime
         // Detected (at start, and by the hub's digest), journaled, repaired by a snapshot: blocked again.
         await WaitForOutputAsync(edge, "SECURITY");
         await edge.WaitForAsync(site.Door, "04BB000004", DoorDecisionReason.CardBlocked, TimeSpan.FromSeconds(30));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await _world.HubJournalAsync(edge.NodeId)).Any(e => e.Kind == "replica.tampered"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no replica.tampered event at the hub");
-            await Task.Delay(200);
-        }
+        await Eventually.UntilAsync(() => _world.HubJournalAsync(edge.NodeId), events => events.Any(e => e.Kind == "replica.tampered"),
+            _ => "no replica.tampered event at the hub");
     }
 
     private async Task<NodeCommandStatus> SendAsync(EdgeProcess edge, SendCommandRequest request)
@@ -221,40 +212,14 @@ public sealed class EdgeControlTests : IAsyncLifetime
         return await _world.Nodes.SendCommandAsync(request, _world.Admin).ResponseAsync.WithTimeout();
     }
 
-    private async Task<NodeCommandStatus> WaitForStateAsync(EdgeProcess edge, NodeCommandStatus sent, NodeCommandState state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var list = await _world.Nodes.ListCommandsAsync(new ListCommandsRequest { NodeId = edge.NodeId }, _world.Admin).ResponseAsync.WithTimeout();
-            var current = list.Commands.Single(c => c.Command.Id == sent.Command.Id);
-            if (current.State == state)
-            {
-                return current;
-            }
+    private async Task<NodeCommandStatus> WaitForStateAsync(EdgeProcess edge, NodeCommandStatus sent, NodeCommandState state) => await Eventually.UntilAsync(
+        async () => (await _world.Nodes.ListCommandsAsync(new ListCommandsRequest { NodeId = edge.NodeId }, _world.Admin).ResponseAsync.WithTimeout())
+            .Commands.Single(c => c.Command.Id == sent.Command.Id),
+        current => current.State == state,
+        current => $"command {sent.Command.Id} is {current.State} ({current.ResultMessage}), expected {state}");
 
-            Assert.True(DateTime.UtcNow < deadline, $"command {sent.Command.Id} is {current.State} ({current.ResultMessage}), expected {state}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForOutputAsync(EdgeProcess edge, string text) =>
+        Eventually.UntilAsync(() => edge.Output.Contains(text, StringComparison.Ordinal), () => $"edge never printed \"{text}\":\n{edge.Tail()}");
 
-    private static async Task WaitForOutputAsync(EdgeProcess edge, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!edge.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"edge never printed \"{text}\":\n{edge.Tail()}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitForFileAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(path))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never appeared");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForFileAsync(string path) => Eventually.UntilAsync(() => File.Exists(path), () => $"{path} never appeared");
 }

@@ -44,7 +44,7 @@ public sealed class EdgeSyncTests(ITestOutputHelper output) : IAsyncLifetime
         _world.Link.Cut();
         const int Taps = 2000;
         await TapManyAsync(edge, site.Door, Taps, valid: "04AA000002");
-        var decided = (await JournalCountAsync(edge)).Decisions;
+        var decided = await JournalCountAsync(edge);
         _world.Link.Restore();
 
         var events = await WaitForHubCountAsync(edge.NodeId, decided, TimeSpan.FromSeconds(60));
@@ -61,15 +61,11 @@ public sealed class EdgeSyncTests(ITestOutputHelper output) : IAsyncLifetime
         await edge.WaitForAsync(site.Door, "04AA000003", DoorDecisionReason.Granted);
         _world.Link.Cut();
         await TapManyAsync(edge, site.Door, 5000, valid: "04AA000003");
-        var decided = (await JournalCountAsync(edge)).Decisions;
+        var decided = await JournalCountAsync(edge);
 
         _world.Link.Restore();
         // SIGKILL as soon as the hub holds part of the upload.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await _world.HubJournalAsync(edge.NodeId)).Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
+        await Eventually.UntilAsync(() => _world.HubJournalAsync(edge.NodeId), events => events.Count > 0, _ => "no upload reached the hub", pollMs: 5);
 
         edge.Kill();
         var before = (await _world.HubJournalAsync(edge.NodeId)).Count;
@@ -97,7 +93,7 @@ public sealed class EdgeSyncTests(ITestOutputHelper output) : IAsyncLifetime
         await restart;
         await _world.BlockCardAsync(card);
         await edge.WaitForAsync(site.Door, "04AA000004", DoorDecisionReason.CardBlocked, TimeSpan.FromSeconds(30));
-        var decided = (await JournalCountAsync(edge)).Decisions;
+        var decided = await JournalCountAsync(edge);
         var events = await WaitForHubCountAsync(edge.NodeId, decided, TimeSpan.FromSeconds(30));
         AssertExactlyOnce(events, decided);
     }
@@ -131,7 +127,7 @@ public sealed class EdgeSyncTests(ITestOutputHelper output) : IAsyncLifetime
 
         await _world.BlockCardAsync(card);
         await edge.WaitForAsync(site.Door, "04AA000005", DoorDecisionReason.CardBlocked, TimeSpan.FromSeconds(60));
-        var decided = (await JournalCountAsync(edge)).Decisions;
+        var decided = await JournalCountAsync(edge);
         var events = await WaitForHubCountAsync(edge.NodeId, decided, TimeSpan.FromSeconds(60));
         AssertExactlyOnce(events, decided);
     }
@@ -151,29 +147,10 @@ public sealed class EdgeSyncTests(ITestOutputHelper output) : IAsyncLifetime
     /// journaled like every decision, before it is answered, and its seq counts them all — door
     /// decisions are the only events these tests cause.
     /// </summary>
-    private static async Task<(long Decisions, long Last)> JournalCountAsync(EdgeProcess edge)
-    {
-        var response = await edge.TapAsync("no-such-door", "00000000");
-        return (response.JournalSeq, response.JournalSeq);
-    }
+    private static async Task<long> JournalCountAsync(EdgeProcess edge) => (await edge.TapAsync("no-such-door", "00000000")).JournalSeq;
 
-    private async Task<List<EdgeEvent>> WaitForHubCountAsync(string nodeId, long count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        List<EdgeEvent> events;
-        do
-        {
-            events = await _world.HubJournalAsync(nodeId);
-            if (events.Count >= count)
-            {
-                return events;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"the hub holds {events.Count} of {count} events of {nodeId}");
-    }
+    private Task<List<EdgeEvent>> WaitForHubCountAsync(string nodeId, long count, TimeSpan timeout) => Eventually.UntilAsync(
+        () => _world.HubJournalAsync(nodeId), events => events.Count >= count, events => $"the hub holds {events.Count} of {count} events of {nodeId}", timeout, pollMs: 200);
 
     /// <summary>Every seq 1..count exactly once (the hub's primary key makes duplicates impossible; gaps are the loss to catch).</summary>
     private static void AssertExactlyOnce(List<EdgeEvent> events, long count)

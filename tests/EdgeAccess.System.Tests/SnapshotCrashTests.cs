@@ -93,13 +93,6 @@ public sealed class SnapshotCrashTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, EdgeProcess edge)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out:\n{edge.Tail()}");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, EdgeProcess edge) =>
+        Eventually.UntilAsync(condition, () => $"timed out:\n{edge.Tail()}", TimeSpan.FromSeconds(60), pollMs: 5);
 }

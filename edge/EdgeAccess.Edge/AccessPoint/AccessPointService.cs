@@ -1,4 +1,5 @@
 using EdgeAccess.Decisions;
+using EdgeAccess.Edge.Doors;
 using EdgeAccess.Edge.Replica;
 using EdgeAccess.Grpc;
 using EdgeAccess.Grpc.Server;
@@ -12,7 +13,7 @@ namespace EdgeAccess.Edge.AccessPoint;
 /// validates (naming the field, never echoing the number), hashes the number, lets
 /// <see cref="DoorDecisions"/> decide and journal, maps the outcome.
 /// </summary>
-public sealed class AccessPointService(DoorDecisions decisions, ILogger<AccessPointService> logger) : Protos.V1.AccessPoint.ServiceBase
+public sealed class AccessPointService(DoorDecisions decisions, DoorControl doors, ReplicaIndexLoader loader, ILogger<AccessPointService> logger) : Protos.V1.AccessPoint.ServiceBase
 {
     /// <summary>Longest door id accepted.</summary>
     public const int MaxDoorIdLength = 200;
@@ -50,6 +51,31 @@ public sealed class AccessPointService(DoorDecisions decisions, ILogger<AccessPo
         }
 
         return Map(await Decide(() => decisions.EnterPinAsync(request.DoorId, request.Pin)).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public override Task<DoorState> GetDoorState(GetDoorStateRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ValidateDoor(request.DoorId);
+        if (loader.Holder?.Current is not { } index || !index.HasDoor(request.DoorId))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, "This node's replica has no such door."));
+        }
+
+        var state = new DoorState { DoorId = request.DoorId };
+        if (doors.UnlockedUntil(request.DoorId) is { } until)
+        {
+            state.UnlockedUntil = Timestamp.FromDateTimeOffset(until);
+        }
+
+        if (doors.Lockdown is { } lockdown)
+        {
+            state.Lockdown = true;
+            state.LockdownReason = lockdown.Reason;
+        }
+
+        return Task.FromResult(state);
     }
 
     private static async Task<DoorOutcome> Decide(Func<Task<DoorOutcome?>> decide)

@@ -44,9 +44,9 @@ public sealed class DoorControl
     /// <summary>The active lockdown, or null.</summary>
     public LockdownState? Lockdown => _lockdown;
 
-    /// <summary>Until when a door is held unlocked by a remote command, or null.</summary>
+    /// <summary>Until when a door is held unlocked by a remote command, or null (never during a lockdown).</summary>
     public DateTimeOffset? UnlockedUntil(string doorId) =>
-        _unlockedUntil.TryGetValue(doorId, out var until) && until > _time.GetUtcNow() ? until : null;
+        _lockdown is null && _unlockedUntil.TryGetValue(doorId, out var until) && until > _time.GetUtcNow() ? until : null;
 
     /// <summary>Sets or releases the lockdown, persists it (fsynced) and journals the change.</summary>
     public async Task SetLockdownAsync(bool active, string reason, string issuedBy, CancellationToken cancellationToken)
@@ -69,6 +69,10 @@ public sealed class DoorControl
         }
 
         _lockdown = state;
+        if (state is not null)
+        {
+            _unlockedUntil.Clear(); // a lockdown closes doors held open by a remote unlock
+        }
         var payload = new Struct
         {
             Fields =

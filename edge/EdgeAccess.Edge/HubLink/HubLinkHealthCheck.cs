@@ -18,6 +18,8 @@ internal sealed class HubLinkHealthCheck(HubLinkState state, SyncStatus sync) : 
             ["sync.acked_position"] = sync.AckedPosition,
             ["sync.hub_head"] = sync.HubHead,
             ["journal.pending"] = sync.JournalPending,
+            ["sync.sessions"] = sync.Sessions,
+            ["sync.last_heard"] = sync.LastHeardAt?.ToString("O") ?? "never",
         };
         if (sync.IsConnected)
         {

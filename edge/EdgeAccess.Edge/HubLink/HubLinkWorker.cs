@@ -48,7 +48,7 @@ internal sealed partial class HubLinkWorker(
             {
                 failures++;
                 state.Down();
-                wait = Backoff(failures);
+                wait = ReconnectBackoff.Next(failures, options.Value.MaxReconnectDelay);
                 LogHubUnreachable(logger, ex.StatusCode, failures, wait.TotalSeconds);
             }
 
@@ -63,12 +63,6 @@ internal sealed partial class HubLinkWorker(
         }
     }
 
-    // Exponential backoff from 1 s, capped, with full jitter.
-    private TimeSpan Backoff(int failures)
-    {
-        var cap = Math.Min(options.Value.MaxReconnectDelay.TotalSeconds, Math.Pow(2, Math.Min(failures, 16)));
-        return TimeSpan.FromSeconds(Math.Max(0.2, Random.Shared.NextDouble() * cap));
-    }
 
     [LoggerMessage(EventId = 2000, EventName = "HubReachable", Level = LogLevel.Information,
         Message = "Hub {HubId} reachable (version {HubVersion}, clock skew {SkewMs:F0} ms).")]

@@ -90,7 +90,7 @@ internal sealed partial class SyncSession
         finally
         {
             journal.Appended -= appended;
-            _status.Disconnected(_time.GetUtcNow());
+            _status.Disconnected();
             // Let what is already queued go out first (e.g. the result of a resync command), briefly.
             _outbox.Writer.TryComplete();
             await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);

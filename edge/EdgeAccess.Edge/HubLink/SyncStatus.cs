@@ -66,13 +66,12 @@ public sealed class SyncStatus
         }
     }
 
-    internal void Disconnected(DateTimeOffset at, string? error = null)
+    internal void Disconnected(string? error = null)
     {
         lock (_lock)
         {
             IsConnected = false;
             LastError = error ?? LastError;
-            _ = at;
         }
     }
 

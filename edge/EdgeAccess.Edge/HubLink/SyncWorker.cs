@@ -64,8 +64,8 @@ internal sealed class SyncWorker(
 
                     fromSnapshot = end == SessionEnd.SnapshotNeeded;
                     failures = 0;
-                    wait = fromSnapshot ? TimeSpan.Zero : Backoff(1, settings);
-                    status.Disconnected(time.GetUtcNow(), fromSnapshot ? "resync" : "closed by the hub");
+                    wait = fromSnapshot ? TimeSpan.Zero : ReconnectBackoff.Next(1, settings.MaxReconnectDelay);
+                    status.Disconnected(fromSnapshot ? "resync" : "closed by the hub");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,7 +87,7 @@ internal sealed class SyncWorker(
             catch (Exception ex) when (ex is RpcException or IOException or TimeoutException or InvalidDataException or OperationCanceledException or HttpRequestException)
             {
                 failures++;
-                wait = Backoff(failures, settings);
+                wait = ReconnectBackoff.Next(failures, settings.MaxReconnectDelay);
                 var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
                 status.Failed(reason);
                 SyncMetrics.Reconnects.Add(1);
@@ -151,10 +151,4 @@ internal sealed class SyncWorker(
         }, CancellationToken.None);
     }
 
-    // Exponential backoff from 1 s, capped, with full jitter.
-    private static TimeSpan Backoff(int failures, EdgeOptions settings)
-    {
-        var cap = Math.Min(settings.MaxReconnectDelay.TotalSeconds, Math.Pow(2, Math.Min(failures, 16)));
-        return TimeSpan.FromSeconds(Math.Max(0.2, Random.Shared.NextDouble() * cap));
-    }
 }
