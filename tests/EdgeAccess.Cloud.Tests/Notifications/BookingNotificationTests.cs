@@ -48,16 +48,16 @@ public sealed class BookingNotificationTests(NotificationHub hub) : IClassFixtur
         await hub.WaitForTelegramAsync(2002, t => t.StartsWith("Booking cancelled", StringComparison.Ordinal));
 
         // Not yet due: nothing.
-        hub.Clock.Advance(kept.StartTime.ToDateTimeOffset() - hub.Clock.GetUtcNow() - TimeSpan.FromMinutes(31));
+        await hub.AdvanceWhenOutboxIdleAsync(kept.StartTime.ToDateTimeOffset() - hub.Clock.GetUtcNow() - TimeSpan.FromMinutes(31));
         await Task.Delay(500);
         Assert.DoesNotContain(hub.Telegram.Sent, m => m.ChatId == 2002 && m.Text.StartsWith("Reminder", StringComparison.Ordinal));
 
-        hub.Clock.Advance(TimeSpan.FromMinutes(2));
+        await hub.AdvanceWhenOutboxIdleAsync(TimeSpan.FromMinutes(2));
         var start = await hub.WaitForTelegramAsync(2002, t => t.StartsWith("Reminder: your booking starts soon", StringComparison.Ordinal));
         Assert.Contains(kept.Id[^8..], start, StringComparison.Ordinal);
 
         // Past the cancelled booking's reminder times and the kept one's end reminder.
-        hub.Clock.Advance(cancelled.StartTime.ToDateTimeOffset() - hub.Clock.GetUtcNow());
+        await hub.AdvanceWhenOutboxIdleAsync(cancelled.StartTime.ToDateTimeOffset() - hub.Clock.GetUtcNow());
         await hub.WaitForTelegramAsync(2002, t => t.StartsWith("Reminder: your booking ends soon", StringComparison.Ordinal) && t.Contains(kept.Id[^8..], StringComparison.Ordinal));
         await Task.Delay(500);
         var reminders = hub.Telegram.Sent.Where(m => m.ChatId == 2002 && m.Text.StartsWith("Reminder", StringComparison.Ordinal)).Select(m => m.Text).ToList();
@@ -77,7 +77,7 @@ public sealed class BookingNotificationTests(NotificationHub hub) : IClassFixtur
         var start = hub.QuarterFromNow(4);
         var booking = await hub.BookAsync(resource, start, 60, call);
 
-        hub.Clock.Advance(start.AddMinutes(16) - hub.Clock.GetUtcNow());
+        await hub.AdvanceWhenOutboxIdleAsync(start.AddMinutes(16) - hub.Clock.GetUtcNow());
 
         var text = await hub.WaitForTelegramAsync(2003, t => t.StartsWith("Booking released", StringComparison.Ordinal));
         Assert.Contains(booking.Id[^8..], text, StringComparison.Ordinal);
@@ -104,11 +104,11 @@ public sealed class BookingNotificationTests(NotificationHub hub) : IClassFixtur
         var (call, _, _) = await hub.MemberAsync(chatId: 2004);
         var start = hub.QuarterFromNow(4);
         var booking = await hub.BookAsync(resource, start, 60, call);
-        hub.Clock.Advance(start.AddMinutes(5) - hub.Clock.GetUtcNow());
+        await hub.AdvanceWhenOutboxIdleAsync(start.AddMinutes(5) - hub.Clock.GetUtcNow());
         await hub.Booking.CheckInAsync(new CheckInRequest { Id = booking.Id }, call).ResponseAsync.WithTimeout();
         await hub.WaitForTelegramAsync(2004, t => t.StartsWith("Checked in", StringComparison.Ordinal));
 
-        hub.Clock.Advance(TimeSpan.FromMinutes(12));
+        await hub.AdvanceWhenOutboxIdleAsync(TimeSpan.FromMinutes(12));
         await WaitForOutboxIdleAsync(BookingEventTypes.NoShowTopic);
 
         var kept = await hub.Booking.GetBookingAsync(new GetBookingRequest { Id = booking.Id }, call).ResponseAsync.WithTimeout();

@@ -5,6 +5,7 @@ using EdgeAccess.Cloud.Tests.Infrastructure;
 using EdgeAccess.Grpc;
 using EdgeAccess.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using UserRole = EdgeAccess.Cloud.Data.Entities.UserRole;
 
@@ -126,6 +127,31 @@ public sealed class NotificationHub : AuthHub, IAsyncLifetime
             Booking = new Protos.V1.Booking { ResourceId = resourceId, PersonId = personId, StartTime = Timestamp.FromDateTimeOffset(start), EndTime = Timestamp.FromDateTimeOffset(start.AddMinutes(minutes)) },
             RulesOverride = rulesOverride,
         }, call).ResponseAsync.WithTimeout();
+
+    /// <summary>
+    /// Moves the hub's clock once no outbox message is being dispatched. Leases run on the same
+    /// clock: a jump while a handler is in flight would expire its lease and let the dispatcher run
+    /// it again (a duplicate a real clock only produces after a crash).
+    /// </summary>
+    public async Task AdvanceWhenOutboxIdleAsync(TimeSpan by)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await using (var scope = Host.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+                var now = Clock.GetUtcNow();
+                if (!await db.OutboxMessages.AnyAsync(m => m.CompletedAt == null && m.FailedAt == null && m.LockedUntil != null && m.LockedUntil > now, cts.Token))
+                {
+                    Clock.Advance(by);
+                    return;
+                }
+            }
+
+            await Task.Delay(25, cts.Token);
+        }
+    }
 
     /// <summary>Waits until the fake recorded a message to <paramref name="chatId"/> that satisfies <paramref name="match"/>.</summary>
     public async Task<string> WaitForTelegramAsync(long chatId, Func<string, bool> match, TimeSpan? timeout = null)
