@@ -23,6 +23,9 @@ public sealed record ReplicaRecord(RecordKind Kind, string EntityId, string Door
         RecordKind.Card => CardRecord.Parser.ParseFrom(Payload),
         RecordKind.Schedule => ScheduleRecord.Parser.ParseFrom(Payload),
         RecordKind.Right => RightRecord.Parser.ParseFrom(Payload),
+        RecordKind.Resource => ResourceRecord.Parser.ParseFrom(Payload),
+        RecordKind.Booking => BookingRecord.Parser.ParseFrom(Payload),
+        RecordKind.NodeAccount => NodeAccountRecord.Parser.ParseFrom(Payload),
         _ => throw new InvalidDataException($"Unknown record kind {Kind}."),
     };
 
@@ -36,6 +39,9 @@ public sealed record ReplicaRecord(RecordKind Kind, string EntityId, string Door
             FeedChange.RecordOneofCase.Card => change.Card,
             FeedChange.RecordOneofCase.Schedule => change.Schedule,
             FeedChange.RecordOneofCase.Right => change.Right,
+            FeedChange.RecordOneofCase.Resource => change.Resource,
+            FeedChange.RecordOneofCase.Booking => change.Booking,
+            FeedChange.RecordOneofCase.NodeAccount => change.NodeAccount,
             _ => throw new InvalidDataException($"Feed change at position {change.Position} is not a delete but carries no record."),
         };
         return new ReplicaRecord(change.Kind, change.EntityId, KeyDoor(change.Kind, change.DoorId), record.ToByteArray(), change.Position);

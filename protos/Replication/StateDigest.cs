@@ -134,6 +134,9 @@ public sealed class StateDigest
             RecordKind.Card => CardRecord.Parser.ParseFrom(payload),
             RecordKind.Schedule => ScheduleRecord.Parser.ParseFrom(payload),
             RecordKind.Right => RightRecord.Parser.ParseFrom(payload),
+            RecordKind.Resource => ResourceRecord.Parser.ParseFrom(payload),
+            RecordKind.Booking => BookingRecord.Parser.ParseFrom(payload),
+            RecordKind.NodeAccount => NodeAccountRecord.Parser.ParseFrom(payload),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown record kind."),
         };
         return message.ToByteArray();

@@ -8,6 +8,9 @@ public enum RecordKind : short
     Card = 3,
     Schedule = 4,
     Right = 5,
+    Resource = 6,
+    Booking = 7,
+    NodeAccount = 8,
 }
 
 /// <summary>One compiled card × door right (terms are a protobuf <c>RightTerms</c>).</summary>

@@ -52,6 +52,15 @@ internal static class SyncMapping
             case Stored.RecordKind.Right:
                 change.Right = RightRecord.Parser.ParseFrom(payload);
                 break;
+            case Stored.RecordKind.Resource:
+                change.Resource = ResourceRecord.Parser.ParseFrom(payload);
+                break;
+            case Stored.RecordKind.Booking:
+                change.Booking = BookingRecord.Parser.ParseFrom(payload);
+                break;
+            case Stored.RecordKind.NodeAccount:
+                change.NodeAccount = NodeAccountRecord.Parser.ParseFrom(payload);
+                break;
             default:
                 throw new InvalidOperationException($"unknown record kind {kind} at position {position}");
         }
