@@ -47,6 +47,15 @@ public sealed partial class HubDbContext
             e.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        // 0011_lab_policy.sql
+        b.Entity<NodeAccount>(e =>
+        {
+            e.ToTable("node_accounts");
+            e.HasIndex(x => new { x.NodeId, x.Uid }).IsUnique();
+            e.HasOne<Node>().WithMany().HasForeignKey(x => x.NodeId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.SetNull);
+        });
+
         // 0010_notifications.sql
         b.Entity<NotificationPreferences>(e =>
         {

@@ -50,4 +50,5 @@ public sealed partial class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<TelegramLink> TelegramLinks => Set<TelegramLink>();
     public DbSet<TelegramLinkCode> TelegramLinkCodes => Set<TelegramLinkCode>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NodeAccount> NodeAccounts => Set<NodeAccount>();
 }
