@@ -101,6 +101,33 @@ public sealed partial class ReplicaStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads every record of one kind (through the primary key's kind prefix, not a full scan) with
+    /// the <see cref="Position"/> they reflect, e.g. the lab policy's resources, bookings and links.
+    /// </summary>
+    public async Task<(IReadOnlyList<ReplicaRecord> Records, long Position)> ReadKindAsync(RecordKind kind, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = "SELECT entity_id, door_id, payload, position FROM records WHERE kind = $kind ORDER BY entity_id, door_id";
+            command.Parameters.AddWithValue("$kind", (int)kind);
+            using var reader = command.ExecuteReader();
+            var records = new List<ReplicaRecord>();
+            while (reader.Read())
+            {
+                records.Add(new ReplicaRecord(kind, reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2), reader.GetInt64(3)));
+            }
+
+            return (records, Position);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Counts the records (for health and tests).</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.HubLink;
+using EdgeAccess.Edge.LabPolicy;
 using EdgeAccess.Grpc.Client;
 using EdgeAccess.Grpc.Services;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,8 @@ public static class EdgeExtensions
         builder.Services.AddSingleton<SyncStatus>();
         builder.Services.AddHostedService<SyncWorker>();
         builder.Services.AddHostedService<IntegrityCheck>();
+        builder.AddEdgeAccessLabGrants();
+        builder.AddEdgeAccessLabPolicy();
         builder.Services.AddHealthChecks().AddCheck<HubLinkHealthCheck>("hub-link");
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EdgeAccess.Decisions;
 using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.Doors;
+using EdgeAccess.Edge.LabPolicy.Accounts;
 using EdgeAccess.Edge.Replica;
 using EdgeAccess.Grpc;
 using EdgeAccess.Protos.V1;
@@ -40,6 +41,7 @@ internal sealed partial class SyncSession
     private readonly EdgeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AccountReporter? _accounts;
     private readonly Channel<EdgeMessage> _outbox = Channel.CreateBounded<EdgeMessage>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly SemaphoreSlim _journalSignal = new(0, 1);
     private long _uploadedThrough;
@@ -48,7 +50,7 @@ internal sealed partial class SyncSession
 
     public SyncSession(
         EdgeSync.Client client, NodeCredential credential, ReplicaIndexLoader loader, DoorControl doors, SyncStatus status,
-        EdgeOptions options, TimeProvider time, ILogger logger)
+        EdgeOptions options, TimeProvider time, ILogger logger, AccountReporter? accounts = null)
     {
         _client = client;
         _credential = credential;
@@ -58,6 +60,7 @@ internal sealed partial class SyncSession
         _options = options;
         _time = time;
         _logger = logger;
+        _accounts = accounts;
     }
 
     /// <summary>Runs the stream until the hub ends it, it fails (exception), or it must restart from a snapshot.</summary>
@@ -81,6 +84,7 @@ internal sealed partial class SyncSession
         var writer = PumpAsync(call.RequestStream, stop.Token);
         var heartbeats = HeartbeatAsync(stop.Token);
         var uploads = UploadAsync(stop.Token);
+        var accountReports = ReportAccountsAsync(stop.Token); // after the hello, already queued
         SyncLog.StreamOpened(_logger, _credential.NodeId, position);
         try
         {
@@ -95,7 +99,7 @@ internal sealed partial class SyncSession
             _outbox.Writer.TryComplete();
             await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(Quietly(writer), Quietly(heartbeats), Quietly(uploads)).ConfigureAwait(false);
+            await Task.WhenAll(Quietly(writer), Quietly(heartbeats), Quietly(uploads), Quietly(accountReports)).ConfigureAwait(false);
             _journalSignal.Dispose();
         }
     }

@@ -1,5 +1,6 @@
 using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.Doors;
+using EdgeAccess.Edge.LabPolicy.Accounts;
 using EdgeAccess.Grpc;
 using EdgeAccess.Grpc.Client;
 using EdgeAccess.Protos.V1;
@@ -18,6 +19,7 @@ internal sealed class SyncWorker(
     ReplicaIndexLoader loader,
     DoorControl doors,
     SyncStatus status,
+    AccountReporter accounts,
     IOptions<EdgeOptions> options,
     IOptions<AccessPointOptions> accessPoint,
     TimeProvider time,
@@ -51,7 +53,7 @@ internal sealed class SyncWorker(
                     status.Opening();
                     using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     _ = RotateLaterAsync(credential, settings, dataDirectory, sessionOver.Token);
-                    var session = new SyncSession(new EdgeSync.Client(channel), credential, loader, doors, status, settings, time, logger);
+                    var session = new SyncSession(new EdgeSync.Client(channel), credential, loader, doors, status, settings, time, logger, accounts);
                     SessionEnd end;
                     try
                     {
