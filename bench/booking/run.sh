@@ -13,7 +13,7 @@
 # Release build; PostgreSQL is a private cluster with DEFAULT durability (fsync, synchronous_commit
 # on: every booking's commit waits for its WAL flush), started by deploy/local/postgres.sh and
 # stopped on exit; the database is dropped at the end.
-# Knobs (environment): BENCH_PG_DIR (/tmp/edgeaccess-bench-booking-pg), BENCH_PG_PORT (55437),
+# Knobs (environment): BENCH_PG_DIR (/tmp/edgeaccess-bench-booking-pg), BENCH_PG_PORT (55436),
 # BENCH_QUIET_WAIT (60 s to wait for other processes to leave the CPUs alone), BENCH_QUIET_CORES (0.3).
 # Output: the Markdown report on stdout and in bench/booking/results/latest.md (git-ignored by
 # bench/.gitignore); progress on stderr.
@@ -23,7 +23,7 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 PG_DIR="${BENCH_PG_DIR:-/tmp/edgeaccess-bench-booking-pg}"
-PG_PORT="${BENCH_PG_PORT:-55437}"
+PG_PORT="${BENCH_PG_PORT:-55436}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-60}"
 QUIET_CORES="${BENCH_QUIET_CORES:-0.3}"
 PROJECT="bench/booking/EdgeAccess.Bench.Booking"
@@ -41,6 +41,14 @@ done
 mkdir -p "$RESULTS"
 
 bench_build "$PROJECT"
+
+# postgres.sh writes the port into the cluster's config only at initdb: a cluster left in PG_DIR
+# for another port would start there, so it is recreated.
+if [[ -f "$PG_DIR/postgresql.conf" ]] && ! grep -Eq "^port = $PG_PORT\$" "$PG_DIR/postgresql.conf"; then
+  log "$PG_DIR was initialised for another port; recreating it for $PG_PORT"
+  "$PG_SCRIPT" stop "$PG_DIR"
+  rm -rf "$PG_DIR"
+fi
 
 bench_start_postgres "$PG_DIR" "$PG_PORT"
 trap 'exit 130' INT TERM

@@ -10,7 +10,7 @@ namespace EdgeAccess.Cloud.Rights;
 /// into effective rights and published to the affected sites' feeds in one transaction, so an edge
 /// never sees a half-applied change and nothing is half written on error.
 /// </summary>
-/// <remarks>Use <see cref="SaveAsync"/> instead of <c>SaveChangesAsync</c> for every admin change.</remarks>
+/// <remarks>Use <see cref="SaveAsync(HubDbContext, ChangeActor, CancellationToken)"/> instead of <c>SaveChangesAsync</c> for every admin change.</remarks>
 public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider time, ILogger<HubChanges> logger)
 {
     /// <summary>
@@ -20,7 +20,17 @@ public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider tim
     /// <exception cref="HubValidationException">The change breaks a model rule (e.g. a nesting cycle).</exception>
     /// <exception cref="DbUpdateConcurrencyException">A versioned entity was changed concurrently.</exception>
     /// <exception cref="DbUpdateException">The database refused the change (unique, foreign key, check).</exception>
-    public async Task SaveAsync(HubDbContext db, ChangeActor actor, CancellationToken cancellationToken)
+    public Task SaveAsync(HubDbContext db, ChangeActor actor, CancellationToken cancellationToken) =>
+        SaveAsync(db, actor, beforePublish: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SaveAsync(HubDbContext, ChangeActor, CancellationToken)"/>, and runs
+    /// <paramref name="beforePublish"/> once the changes and their audit entries are tracked (the
+    /// entities saved and stamped), before the feed is published: rows it adds to the context (an
+    /// outbox message describing the saved entity) are saved with the audit entries, in the same
+    /// transaction, without being audited themselves, and before the sites' feed heads are locked.
+    /// </summary>
+    public async Task SaveAsync(HubDbContext db, ChangeActor actor, Func<CancellationToken, Task>? beforePublish, CancellationToken cancellationToken)
     {
         // PostgreSQL keeps microseconds: stamp what will be read back, so a create's answer equals a later read.
         var clock = time.GetUtcNow();
@@ -33,6 +43,12 @@ public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider tim
             var plan = ChangePlan.FromTracker(db.ChangeTracker, actor, now);
             if (plan.IsEmpty)
             {
+                if (beforePublish is not null)
+                {
+                    await beforePublish(cancellationToken).ConfigureAwait(false);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (ownTransaction is not null)
                 {
                     await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -47,8 +63,14 @@ public sealed partial class HubChanges(RightsCompiler compiler, TimeProvider tim
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await compiler.CheckModelRulesAsync(db, plan, cancellationToken).ConfigureAwait(false);
             var scopeAfter = await compiler.ResolveAsync(db, plan, cancellationToken).ConfigureAwait(false);
-            // Audit first: publishing locks the sites' feed heads until commit, so it goes last.
+            // Audit (and the caller's own rows) first: publishing locks the sites' feed heads until
+            // commit, so it goes last.
             db.AuditEntries.AddRange(plan.AuditEntries);
+            if (beforePublish is not null)
+            {
+                await beforePublish(cancellationToken).ConfigureAwait(false);
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             var published = await compiler.PublishAsync(db, plan, scopeBefore.Union(scopeAfter), now, cancellationToken).ConfigureAwait(false);
             if (ownTransaction is not null)

@@ -42,14 +42,19 @@ internal sealed class BenchHub : IAsyncDisposable
     public WebApplication App => _app ?? throw new InvalidOperationException("not started");
 
     /// <summary>Creates the database (dropping an old one) and starts the hub on it.</summary>
-    public static async Task<BenchHub> StartAsync(string serverConnection, int connections, CancellationToken ct)
+    public static async Task<BenchHub> StartAsync(string serverConnection, int connections, string hubConnectionOptions, CancellationToken ct)
     {
         var hub = new BenchHub(serverConnection);
         await hub.ServerSqlAsync($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", ct);
         await hub.ServerSqlAsync($"CREATE DATABASE {Database}", ct);
 
         // The hub's own pool keeps Npgsql's default size (100), as a production connection string would.
-        var connection = new NpgsqlConnectionStringBuilder(serverConnection) { Database = Database, CommandTimeout = 120 }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(serverConnection + (hubConnectionOptions.Length > 0 ? ";" + hubConnectionOptions : ""))
+        {
+            Database = Database,
+            CommandTimeout = 120,
+        };
+        var connection = builder.ConnectionString;
         hub.DataSource = NpgsqlDataSource.Create(connection);
         var port = FreePort();
         string[] args =

@@ -5,6 +5,8 @@ namespace EdgeAccess.Bench.Booking;
 /// <summary>Command line: <c>--name=value</c> options (run.sh passes the connection, paths and the command).</summary>
 internal sealed class BenchOptions
 {
+    private static readonly string[] AllPhases = ["hot", "race", "across", "availability"];
+
     /// <summary>Server connection string (database postgres) of the private cluster.</summary>
     public string Connection { get; private init; } = "";
 
@@ -23,6 +25,12 @@ internal sealed class BenchOptions
 
     /// <summary>HTTP/2 connections (channels) the callers are spread over.</summary>
     public int Connections { get; private init; } = 4;
+
+    /// <summary>
+    /// Npgsql settings added to the hub's connection string (e.g. <c>Max Auto Prepare=100</c>), to
+    /// try a production tuning; empty by default, as the hub's own default.
+    /// </summary>
+    public string HubConnectionOptions { get; private init; } = "";
 
     public int Sites { get; private init; } = 4;
 
@@ -46,6 +54,17 @@ internal sealed class BenchOptions
     public int Blackouts { get; private init; } = 4;
 
     public int Queries { get; private init; } = 3000;
+
+    /// <summary>Phases to run, comma-separated: hot, race, across, availability (default all).</summary>
+    public IReadOnlySet<string> Phases { get; private init; } = new HashSet<string>(AllPhases, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Adds the top statements of each booking phase from <c>pg_stat_statements</c> to the report
+    /// (the cluster must preload it; run.sh's does not, so it is off by default).
+    /// </summary>
+    public bool Statements { get; private init; }
+
+    public bool Runs(string phase) => Phases.Contains(phase);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -74,6 +93,7 @@ internal sealed class BenchOptions
             BackgroundLoad = Str("background-load", "?"),
             Callers = Int("callers", defaults.Callers),
             Connections = Int("connections", defaults.Connections),
+            HubConnectionOptions = Str("hub-connection-options", defaults.HubConnectionOptions),
             Sites = Int("sites", defaults.Sites),
             DoorsPerSite = Int("doors-per-site", defaults.DoorsPerSite),
             Resources = Int("resources", defaults.Resources),
@@ -84,6 +104,15 @@ internal sealed class BenchOptions
             WeekBookings = Int("week-bookings", defaults.WeekBookings),
             Blackouts = Int("blackouts", defaults.Blackouts),
             Queries = Int("queries", defaults.Queries),
+            Phases = values.TryGetValue("phases", out var phases) ? ReadPhases(phases) : defaults.Phases,
+            Statements = values.ContainsKey("statements"),
         };
+    }
+
+    private static HashSet<string> ReadPhases(string text)
+    {
+        var phases = new HashSet<string>(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+        var unknown = phases.Except(AllPhases, StringComparer.OrdinalIgnoreCase).ToList();
+        return unknown.Count == 0 ? phases : throw new ArgumentException($"--phases: unknown {string.Join(", ", unknown)} (known: {string.Join(", ", AllPhases)})");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using EdgeAccess.Grpc;
 
 namespace EdgeAccess.Bench.Booking;
@@ -39,6 +40,10 @@ internal sealed class LoadResult(TimeSpan elapsed, Dictionary<Outcome, List<long
     public int Total => ticks.Values.Sum(l => l.Count);
 
     public double Rate(Outcome outcome) => Count(outcome) / Elapsed.TotalSeconds;
+
+    /// <summary>CPU milliseconds per call, this process + PostgreSQL ("6.1 + 9.8").</summary>
+    public string CpuPerCall => Total == 0 ? "–" : string.Create(CultureInfo.InvariantCulture,
+        $"{Cpu.Own * Elapsed.TotalMilliseconds / Total:F1} + {Cpu.Postgres * Elapsed.TotalMilliseconds / Total:F1}");
 
     public Stats Latency(params Outcome[] outcomes) => Stats.FromTicks(outcomes.SelectMany(o => ticks.TryGetValue(o, out var l) ? l : []));
 }

@@ -20,13 +20,16 @@ report.Line($"`{options.Command}` — {Environment.ProcessorCount} cores, .NET {
     $"other processes used {options.BackgroundLoad} cores just before the run, load average at start {LoadAverage()}.");
 
 Report.Progress("starting the hub on a fresh database");
-await using (var hub = await BenchHub.StartAsync(options.Connection, options.Connections, ct))
+await using (var hub = await BenchHub.StartAsync(options.Connection, options.Connections, options.HubConnectionOptions, ct))
 {
     var cpu = new Cpu(options.PgDirectory);
     Report.Progress($"setting up {options.Sites} sites × {options.DoorsPerSite} doors and {options.Callers} callers");
     var world = await World.BuildAsync(hub, options, ct);
     await new BookingScenarios(world, options, report, cpu).RunAsync(ct);
-    await new AvailabilityScenario(world, options, report, cpu).RunAsync(ct);
+    if (options.Runs("availability"))
+    {
+        await new AvailabilityScenario(world, options, report, cpu).RunAsync(ct);
+    }
     var bookings = await hub.ScalarAsync<long>("SELECT count(*) FROM bookings", ct);
     var outbox = await hub.ScalarAsync<long>("SELECT count(*) FROM outbox_messages", ct);
     report.Line("");

@@ -15,10 +15,11 @@ namespace EdgeAccess.Cloud.Data.Feed;
 /// <c>position &gt; cursor</c> can never see position p+1 before p — the failure of feeds keyed on a
 /// sequence or clock, where a later number commits first and a reader's cursor jumps past an
 /// earlier one still in flight. Sites are locked in id order, so two writers touching the same
-/// sites cannot deadlock. The changes are staged before the lock is taken; call this as the last
-/// step before commit to keep the lock short.
+/// sites cannot deadlock. Call this as the last step before commit to keep the lock short: a small
+/// publish (a booking, one person's change) locks and writes in one round trip (see
+/// <c>FeedPublisher.Direct.cs</c>); a large one stages its changes with COPY before taking the lock.
 /// </remarks>
-public static class FeedPublisher
+public static partial class FeedPublisher
 {
     // Npgsql's 30 s default is too short for a full compile of a large site on a busy host.
     private static readonly TimeSpan LargePublishTimeout = TimeSpan.FromMinutes(30);
@@ -27,11 +28,21 @@ public static class FeedPublisher
     public const string NotifyChannel = "edgeaccess_feed";
 
     /// <summary>Applies and appends <paramref name="changes"/>; returns the positions per site.</summary>
-    public static async Task<IReadOnlyList<AppendedRange>> PublishAsync(
+    public static Task<IReadOnlyList<AppendedRange>> PublishAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         IReadOnlyList<ReplicaChange> changes,
         DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        PublishAsync(connection, transaction, changes, now, direct: changes.Count <= DirectLimit, cancellationToken);
+
+    /// <summary>As above, the direct or the staged way (both write the same; tests compare them).</summary>
+    internal static async Task<IReadOnlyList<AppendedRange>> PublishAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<ReplicaChange> changes,
+        DateTimeOffset now,
+        bool direct,
         CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
@@ -59,6 +70,34 @@ public static class FeedPublisher
             final[i] = seen.Add((c.Kind == RecordKind.Right ? Guid.Empty : c.SiteId, c.Kind, c.EntityId, c.DoorId));
         }
 
+        var ranges = direct
+            ? await AppendDirectAsync(connection, transaction, changes, ordinals, counts, final, now, cancellationToken).ConfigureAwait(false)
+            : await AppendStagedAsync(connection, transaction, changes, ordinals, counts, final, now, cancellationToken).ConfigureAwait(false);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("edgeaccess.feed.sites", ranges.Count);
+            activity.SetTag("edgeaccess.feed.entries", changes.Count);
+        }
+
+        DataTelemetry.FeedAppended.Add(changes.Count);
+        return ranges;
+    }
+
+    /// <summary>
+    /// A large publish (a full compile, a group change reaching thousands of people): the changes
+    /// are staged with binary COPY into a temporary table before any feed lock is taken, then
+    /// positioned and applied set-wise.
+    /// </summary>
+    private static async Task<List<AppendedRange>> AppendStagedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<ReplicaChange> changes,
+        long[] ordinals,
+        Dictionary<Guid, long> counts,
+        bool[] final,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         // 1. Stage the changes with binary COPY before taking any feed lock.
         await ExecuteAsync(connection, transaction, """
             CREATE TEMP TABLE IF NOT EXISTS feed_staging (
@@ -170,13 +209,6 @@ public static class FeedPublisher
             await ExecuteAsync(connection, transaction, $"SELECT pg_notify('{NotifyChannel}', $1)", cancellationToken, $"{range.SiteId}:{range.Last}").ConfigureAwait(false);
         }
 
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("edgeaccess.feed.sites", ranges.Count);
-            activity.SetTag("edgeaccess.feed.entries", changes.Count);
-        }
-
-        DataTelemetry.FeedAppended.Add(changes.Count);
         return ranges;
     }
 

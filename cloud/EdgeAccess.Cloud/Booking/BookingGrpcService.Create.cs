@@ -29,8 +29,8 @@ public sealed partial class BookingGrpcService
         {
             var resource = await _policy.LoadAsync(resourceId, ct);
             var booking = await AddBookingAsync(caller, resource, personId, span, note, rulesOverride, "booking", ct);
-            await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span, ct);
-            await events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, ct);
+            await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span,
+                c => events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, c), ct);
             BookingLog.Created(logger, caller.Username, resourceId, span.Start, booking.Id, booking.Status.ToString());
             return booking.ToProto();
         }, ct), ct), ct);
@@ -73,10 +73,15 @@ public sealed partial class BookingGrpcService
                 bookings.Add(booking);
             }
 
-            await SaveAsync(caller.ToActor(request.RequestId), ordered, span, ct);
+            await SaveAsync(caller.ToActor(request.RequestId), ordered, span, async c =>
+            {
+                foreach (var booking in bookings)
+                {
+                    await events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, c);
+                }
+            }, ct);
             foreach (var booking in bookings)
             {
-                await events.EmitAsync(booking, BookingEventTypes.Created, schedule: true, ct);
                 BookingLog.Created(logger, caller.Username, booking.ResourceId, span.Start, booking.Id, booking.Status.ToString());
             }
 
@@ -86,22 +91,38 @@ public sealed partial class BookingGrpcService
     }
 
     /// <summary>
-    /// Checks the rules (unless overridden) and tracks a new booking; the caller saves. The
-    /// database's exclusion constraint has the last word on overlaps.
+    /// Checks the rules (unless overridden) and tracks a new booking; the caller saves. A slot
+    /// already taken is answered here, after the rules (BookingConflictException), before the insert
+    /// would run into the exclusion constraint, which still has the last word on overlaps (a race
+    /// with a booking not yet committed).
     /// </summary>
     private async Task<Stored.Booking> AddBookingAsync(
         Caller caller, ResourceContext resource, Guid personId, Span span, string note, bool rulesOverride, string prefix, CancellationToken ct)
     {
         var field = prefix.Length == 0 ? "" : prefix + ".";
         BookingPolicy.CheckShape(resource, span, field + "start_time", field + "end_time", rulesOverride);
-        await _policy.LockAsync(resource.Resource.Id, personId, ct);
+        bool taken;
         if (rulesOverride)
         {
             BookingLog.Overridden(logger, caller.Username, resource.Resource.Id);
+            taken = await _policy.IsTakenAsync(resource, span, null, ct);
         }
         else
         {
-            await _policy.CheckRulesAsync(resource, personId, span, null, ct);
+            taken = await _policy.CheckRequestAsync(resource, personId, span, null, ct);
+        }
+
+        // The lock (held to commit) serializes only the counted rules, so it is taken after the
+        // reads above; an override takes it too, so a concurrent counted request sees its booking.
+        await _policy.LockAsync(resource.Resource.Id, personId, ct);
+        if (!rulesOverride)
+        {
+            await _policy.CheckLimitsAsync(resource, personId, span, null, _policy.Now, ct);
+        }
+
+        if (taken)
+        {
+            throw new BookingConflictException(resource.Resource.Id, span);
         }
 
         var booking = new Stored.Booking

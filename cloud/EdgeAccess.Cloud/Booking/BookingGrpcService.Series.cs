@@ -52,8 +52,8 @@ public sealed partial class BookingGrpcService
                 }
 
                 booking.SeriesId = seriesId;
-                await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span, ct);
-                await events.EmitAsync(booking, Notifications.BookingEventTypes.Created, schedule: true, ct);
+                await SaveAsync(caller.ToActor(request.RequestId), [resourceId], span,
+                    c => events.EmitAsync(booking, Notifications.BookingEventTypes.Created, schedule: true, c), ct);
                 result.Booking = booking.ToProto();
             }
 

@@ -19,11 +19,15 @@ internal sealed partial class BookingPolicy
         SELECT EXISTS (SELECT 1 FROM reach WHERE id = ANY({2})) AS "Value"
         """;
 
-    private async Task CheckPersonAsync(ResourceContext context, Guid personId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The person exists and is active (<paramref name="active"/> as read: null when there is no such person) and may book.</summary>
+    private async Task CheckPersonAsync(ResourceContext context, Guid personId, bool? active, DateTimeOffset now, CancellationToken ct)
     {
-        var active = await db.People.Where(p => p.Id == personId).Select(p => (bool?)p.Active).SingleOrDefaultAsync(ct)
-            ?? throw ApiErrors.Invalid("person_id", $"person {personId} does not exist");
-        if (!active)
+        if (active is null)
+        {
+            throw ApiErrors.Invalid("person_id", $"person {personId} does not exist");
+        }
+
+        if (active == false)
         {
             throw ApiErrors.FailedPrecondition($"person {personId} is not active");
         }
@@ -41,27 +45,45 @@ internal sealed partial class BookingPolicy
         }
     }
 
-    private async Task CheckLimitsAsync(ResourceContext context, Guid personId, Span span, Guid? except, DateTimeOffset now, CancellationToken ct)
+    // One person's active bookings of one resource (0012_booking_indexes.sql indexes exactly
+    // these), in one read: how many end after now (max active) and how many minutes start in the
+    // quota period. Both sets end after the lower bound {4} = min(now, period start), which keeps
+    // the index scan to the person's current and future bookings there.
+    private const string UsageSql = """
+        SELECT count(*) FILTER (WHERE ends_at > {3}) AS "Active",
+               COALESCE(sum(EXTRACT(EPOCH FROM ends_at - starts_at)) FILTER (WHERE starts_at >= {5} AND starts_at < {6}), 0)::float8 / 60 AS "Minutes"
+        FROM bookings
+        WHERE person_id = {0} AND resource_id = {1} AND status IN (1, 2, 3) AND id <> {2} AND ends_at > {4}
+        """;
+
+    /// <summary>
+    /// Max active and quota (the counted rules). Call after <see cref="LockAsync"/>, in the write's
+    /// transaction, so two requests of one person cannot both pass the counts.
+    /// </summary>
+    public async Task CheckLimitsAsync(ResourceContext context, Guid personId, Span span, Guid? except, DateTimeOffset now, CancellationToken ct)
     {
         var rules = context.Rules;
-        var resourceId = context.Resource.Id;
-        var mine = db.Bookings.Where(b => b.ResourceId == resourceId && b.PersonId == personId && b.Id != except && Active.Contains(b.Status));
-        if (rules.MaxActive > 0 && await mine.CountAsync(b => b.EndsAt > now, ct) >= rules.MaxActive)
+        if (rules.MaxActive <= 0 && rules.QuotaMinutes <= 0)
+        {
+            return;
+        }
+
+        // Without a quota the period is empty (and bounds nothing).
+        var period = rules.QuotaMinutes > 0 ? QuotaPeriod(context.Grid, rules.QuotaPeriod, span.Start) : new Span(now, now);
+        var lower = period.Start < now ? period.Start : now;
+
+        // Ids are UUIDv7: Guid.Empty names no booking, so it excludes none.
+        var usage = await db.Database.SqlQueryRaw<Usage>(UsageSql, personId, context.Resource.Id, except ?? Guid.Empty, now, lower, period.Start, period.End)
+            .SingleAsync(ct);
+        if (rules.MaxActive > 0 && usage.Active >= rules.MaxActive)
         {
             throw ApiErrors.FailedPrecondition($"max_active: at most {rules.MaxActive} active bookings per person on \"{context.Resource.Name}\"");
         }
 
-        if (rules.QuotaMinutes > 0)
+        if (rules.QuotaMinutes > 0 && usage.Minutes + span.Length.TotalMinutes > rules.QuotaMinutes)
         {
-            var period = QuotaPeriod(context.Grid, rules.QuotaPeriod, span.Start);
-            var booked = await mine.Where(b => b.StartsAt >= period.Start && b.StartsAt < period.End)
-                .Select(b => new { b.StartsAt, b.EndsAt }).ToListAsync(ct);
-            var used = booked.Sum(b => (b.EndsAt - b.StartsAt).TotalMinutes);
-            if (used + span.Length.TotalMinutes > rules.QuotaMinutes)
-            {
-                throw ApiErrors.FailedPrecondition(
-                    $"quota: at most {rules.QuotaMinutes} minutes per {rules.QuotaPeriod.ToString().ToLowerInvariant()} on \"{context.Resource.Name}\" ({used:0} already booked)");
-            }
+            throw ApiErrors.FailedPrecondition(
+                $"quota: at most {rules.QuotaMinutes} minutes per {rules.QuotaPeriod.ToString().ToLowerInvariant()} on \"{context.Resource.Name}\" ({usage.Minutes:0} already booked)");
         }
     }
 
@@ -77,4 +99,7 @@ internal sealed partial class BookingPolicy
         };
         return new Span(grid.StartOfDay(first), grid.StartOfDay(next));
     }
+
+    /// <summary>What a person holds of a resource: bookings still running or ahead, minutes in the quota period.</summary>
+    private sealed record Usage(long Active, double Minutes);
 }

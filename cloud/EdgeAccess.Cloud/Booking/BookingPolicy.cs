@@ -18,18 +18,24 @@ internal sealed record ResourceContext(Stored.BookingResource Resource, Stored.B
 /// </summary>
 internal sealed partial class BookingPolicy(HubDbContext db, TimeProvider time)
 {
-    private static readonly Stored.BookingStatus[] Active = [Stored.BookingStatus.Pending, Stored.BookingStatus.Confirmed, Stored.BookingStatus.CheckedIn];
-
     public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>Loads a resource, its rules and its site's zone; NOT_FOUND when it does not exist.</summary>
     public async Task<ResourceContext> LoadAsync(Guid resourceId, CancellationToken ct)
     {
-        var resource = await db.BookingResources.AsNoTracking().Include(r => r.Doors).SingleOrDefaultAsync(r => r.Id == resourceId, ct)
-            ?? throw ApiErrors.NotFound("resource", resourceId);
-        var rules = await db.BookingRules.AsNoTracking().Include(r => r.Groups).SingleAsync(r => r.ResourceId == resourceId, ct);
-        var zone = await db.Sites.Where(s => s.Id == resource.SiteId).Select(s => s.TimeZone).SingleAsync(ct);
-        return new ResourceContext(resource, rules, SlotGrid.For(zone, rules.SlotMinutes));
+        // One round trip: the resource with its doors, its rules (created with it, deleted with it)
+        // with their groups, and its site's zone. No-tracking results are not fixed up, so the
+        // collections are attached by hand.
+        var found = await (
+            from r in db.BookingResources.AsNoTracking()
+            join rules in db.BookingRules.AsNoTracking() on r.Id equals rules.ResourceId
+            join site in db.Sites on r.SiteId equals site.Id
+            where r.Id == resourceId
+            select new { Resource = r, Doors = r.Doors.ToList(), Rules = rules, Groups = rules.Groups.ToList(), site.TimeZone })
+            .SingleOrDefaultAsync(ct) ?? throw ApiErrors.NotFound("resource", resourceId);
+        found.Resource.Doors = found.Doors;
+        found.Rules.Groups = found.Groups;
+        return new ResourceContext(found.Resource, found.Rules, SlotGrid.For(found.TimeZone, found.Rules.SlotMinutes));
     }
 
     /// <summary>Grid and duration (INVALID_ARGUMENT); skipped under a rules override.</summary>
@@ -69,6 +75,19 @@ internal sealed partial class BookingPolicy(HubDbContext db, TimeProvider time)
     /// </summary>
     public async Task CheckRulesAsync(ResourceContext context, Guid personId, Span span, Guid? except, CancellationToken ct)
     {
+        await CheckRequestAsync(context, personId, span, except, ct);
+        await CheckLimitsAsync(context, personId, span, except, Now, ct);
+    }
+
+    /// <summary>
+    /// The rules that count nothing: notice, blackouts, who may book. They need no lock, so a
+    /// create checks them before taking it; the counted ones follow under the lock
+    /// (<see cref="CheckLimitsAsync"/>). Returns whether an active booking other than
+    /// <paramref name="except"/> blocks the span now, read in the same round trip: a create that
+    /// passes every rule answers that conflict at once instead of running into the exclusion constraint.
+    /// </summary>
+    public async Task<bool> CheckRequestAsync(ResourceContext context, Guid personId, Span span, Guid? except, CancellationToken ct)
+    {
         var rules = context.Rules;
         var now = Now;
         var name = context.Resource.Name;
@@ -84,68 +103,20 @@ internal sealed partial class BookingPolicy(HubDbContext db, TimeProvider time)
             throw ApiErrors.FailedPrecondition($"max_notice: \"{name}\" can be booked at most {rules.MaxNoticeMinutes} minutes ahead");
         }
 
-        var resourceId = context.Resource.Id;
-        var blackout = await db.BookingBlackouts.AsNoTracking()
-            .Where(b => b.ResourceId == resourceId && b.StartsAt < span.End && b.EndsAt > span.Start)
-            .OrderBy(b => b.StartsAt).FirstOrDefaultAsync(ct);
-        if (blackout is not null)
+        // Ids are UUIDv7: Guid.Empty names no booking, so it excludes none.
+        var read = await db.Database.SqlQueryRaw<RequestRead>(RequestSql,
+            context.Resource.Id, span.Start, span.End.AddMinutes(rules.BufferMinutes), except ?? Guid.Empty, span.End, personId).SingleAsync(ct);
+        if (read is { BlackoutStart: { } from, BlackoutEnd: { } to })
         {
-            throw ApiErrors.FailedPrecondition(
-                $"blackout: \"{name}\" is unavailable {context.Grid.Show(blackout.StartsAt)}–{context.Grid.Show(blackout.EndsAt)}{(blackout.Reason.Length > 0 ? " (" + blackout.Reason + ")" : "")}");
+            var reason = read.BlackoutReason is { Length: > 0 } text ? " (" + text + ")" : "";
+            throw ApiErrors.FailedPrecondition($"blackout: \"{name}\" is unavailable {context.Grid.Show(from)}–{context.Grid.Show(to)}{reason}");
         }
 
-        await CheckPersonAsync(context, personId, now, ct);
-        await CheckLimitsAsync(context, personId, span, except, now, ct);
+        await CheckPersonAsync(context, personId, read.PersonActive, now, ct);
+        return read.Taken;
     }
 
     /// <summary>Serializes the counted rules per resource and person until the transaction ends.</summary>
     public Task LockAsync(Guid resourceId, Guid personId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"booking:" + resourceId + ":" + personId}, 0))", ct);
-
-    /// <summary>True when an active booking other than <paramref name="except"/> blocks <paramref name="span"/>.</summary>
-    public Task<bool> IsTakenAsync(ResourceContext context, Span span, Guid? except, CancellationToken ct)
-    {
-        var resourceId = context.Resource.Id;
-        var occupiedUntil = span.End.AddMinutes(context.Rules.BufferMinutes);
-        return db.Bookings.AnyAsync(
-            b => b.ResourceId == resourceId && b.Id != except && Active.Contains(b.Status) && b.StartsAt < occupiedUntil && b.OccupiedUntil > span.Start, ct);
-    }
-
-    /// <summary>The resource's free time around <paramref name="window"/>, from its bookings and blackouts.</summary>
-    public async Task<FreeTime> FreeTimeAsync(ResourceContext context, Span window, bool honourNotice, CancellationToken ct)
-    {
-        var resourceId = context.Resource.Id;
-        var limits = context.Limits with { HonourNotice = honourNotice };
-        var free = new FreeTime(context.Grid, limits, Now);
-        var until = window.End.AddMinutes(limits.BufferMinutes);
-        var bookings = await db.Bookings.AsNoTracking()
-            .Where(b => b.ResourceId == resourceId && Active.Contains(b.Status) && b.StartsAt < until && b.OccupiedUntil > window.Start)
-            .Select(b => new { b.StartsAt, b.OccupiedUntil }).ToListAsync(ct);
-        foreach (var b in bookings)
-        {
-            free.AddBooking(b.StartsAt, b.OccupiedUntil);
-        }
-
-        var blackouts = await db.BookingBlackouts.AsNoTracking()
-            .Where(b => b.ResourceId == resourceId && b.StartsAt < window.End && b.EndsAt > window.Start)
-            .Select(b => new { b.StartsAt, b.EndsAt }).ToListAsync(ct);
-        foreach (var b in blackouts)
-        {
-            free.AddBlackout(b.StartsAt, b.EndsAt);
-        }
-
-        return free;
-    }
-
-    /// <summary>Up to <paramref name="count"/> free slots of the requested length nearest to it, in time order.</summary>
-    public async Task<List<Span>> AlternativesAsync(ResourceContext context, Span requested, int count, CancellationToken ct)
-    {
-        var window = new Span(requested.Start.AddDays(-2), requested.End.AddDays(7));
-        var free = await FreeTimeAsync(context, window, honourNotice: true, ct);
-        var minutes = (int)Math.Ceiling(requested.Length.TotalMinutes);
-        return [.. free.Slots(window, minutes)
-            .OrderBy(s => (s.Start - requested.Start).Duration())
-            .Take(count)
-            .OrderBy(s => s.Start)];
-    }
 }
