@@ -109,5 +109,7 @@ public sealed partial class ChangePlan
                 AddBookingSeeds(entry);
                 break;
         }
+
+        AddLabSeeds(entry);
     }
 }

@@ -7,7 +7,8 @@ namespace EdgeAccess.Cloud.Rights;
 /// <summary>
 /// What a set of tracked admin changes means for the rest of the hub: the audit rows to write, the
 /// people and doors whose rights must be recompiled (as seeds, resolved against the database before
-/// and after the save), and the replicated records (sites, doors, cards, schedules) to republish.
+/// and after the save), and the replicated records (sites, doors, cards, schedules; resources,
+/// bookings and node accounts of the lab-process policy) to republish.
 /// </summary>
 public sealed partial class ChangePlan
 {
@@ -35,8 +36,17 @@ public sealed partial class ChangePlan
     internal HashSet<Guid> Calendars { get; } = [];
     internal List<GroupNesting> AddedNestings { get; } = [];
 
+    // The lab-process records (see ChangePlan.Lab.cs).
+    internal HashSet<Guid> ResourceRecords { get; } = [];
+    internal HashSet<Guid> BookingRecords { get; } = [];
+    internal HashSet<Guid> ResourceBookingRecords { get; } = [];   // a resource: the records of its active bookings
+    internal HashSet<Guid> NodeAccountRecords { get; } = [];
+    internal HashSet<Guid> PersonNodeAccounts { get; } = [];       // a deleted person: the records of its linked accounts
+    internal HashSet<string> NodeNodeAccounts { get; } = [];       // a node deleted or moved: the records of its accounts
+
     private bool HasSeeds => Persons.Count + Cards.Count + GroupsAllDoors.Count + GroupsDoorsFrom.Count + SchemeDoors.Count
-        + GroupScheme.Count + DoorsWide.Count + PersonResources.Count + ResourceBookers.Count + Sites.Count + Doors.Count + CardRecords.Count + Schedules.Count + Calendars.Count > 0;
+        + GroupScheme.Count + DoorsWide.Count + PersonResources.Count + ResourceBookers.Count + Sites.Count + Doors.Count + CardRecords.Count + Schedules.Count + Calendars.Count
+        + ResourceRecords.Count + BookingRecords.Count + ResourceBookingRecords.Count + NodeAccountRecords.Count + PersonNodeAccounts.Count + NodeNodeAccounts.Count > 0;
 
     internal static ChangePlan FromTracker(ChangeTracker tracker, ChangeActor actor, DateTimeOffset now)
     {

@@ -32,6 +32,7 @@ public static class CloudExtensions
         builder.AddEdgeAccessSync();
         builder.AddEdgeAccessJournal();
         builder.AddEdgeAccessOutbox().AddEdgeAccessNotifications().AddEdgeAccessBookingNotifications();
+        Booking.BookingExtensions.AddEdgeAccessBooking(builder);
         builder.Services.AddHostedService<Demo.DemoSeeder>();
         builder.Services.AddEdgeAccessGrpcHealth();
         builder.Services.AddEdgeAccessGrpcReflection();

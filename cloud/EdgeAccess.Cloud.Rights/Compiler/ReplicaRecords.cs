@@ -8,13 +8,17 @@ using Npgsql;
 namespace EdgeAccess.Cloud.Rights.Compiler;
 
 /// <summary>
-/// Builds the replicated records (site, door, card, schedule) a plan touches and diffs them against
+/// Builds the replicated records (site, door, card, schedule; resource, booking, node account) a plan touches and diffs them against
 /// <c>replica_records</c>. Cards are replicated to every site, so an edge can tell an unknown card
 /// from a known card without a right at its doors.
 /// </summary>
 internal static partial class ReplicaRecords
 {
-    public static async Task<List<ReplicaChange>> DiffAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChangePlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// The plan's records as they should be now, diffed against the stored ones. Bookings whose
+    /// access window ended before <paramref name="bookingCutoff"/> have no record.
+    /// </summary>
+    public static async Task<List<ReplicaChange>> DiffAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChangePlan plan, DateTimeOffset bookingCutoff, CancellationToken cancellationToken)
     {
         var desired = new Dictionary<(Guid Site, RecordKind Kind, Guid Id), byte[]?>();
         var sites = await SiteIdsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -82,6 +86,7 @@ internal static partial class ReplicaRecords
             }
         }
 
+        await AddLabRecordsAsync(connection, transaction, plan, sites, bookingCutoff, desired, cancellationToken).ConfigureAwait(false);
         return await DiffAgainstStoredAsync(connection, transaction, desired, cancellationToken).ConfigureAwait(false);
     }
 
@@ -104,7 +109,8 @@ internal static partial class ReplicaRecords
             r => stored[(r.GetGuid(0), (RecordKind)r.GetInt16(1), r.GetGuid(2))] = r.GetFieldValue<byte[]>(3), cancellationToken).ConfigureAwait(false);
 
         // Deterministic order: sites before doors, schedules and cards, as an edge applying a
-        // feed in order expects a door's site to exist first.
+        // feed in order expects a door's site to exist first; and a resource (6) before its
+        // bookings (7) and the node accounts (8) that own their processes.
         foreach (var ((site, kind, id), payload) in desired.OrderBy(d => d.Key.Kind).ThenBy(d => d.Key.Site).ThenBy(d => d.Key.Id))
         {
             var has = stored.TryGetValue((site, kind, id), out var current);

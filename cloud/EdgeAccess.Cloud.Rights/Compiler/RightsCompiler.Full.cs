@@ -7,7 +7,7 @@ namespace EdgeAccess.Cloud.Rights.Compiler;
 
 /// <summary>The outcome of a full compile or a consistency check.</summary>
 /// <param name="RightsChanged">Rights rows that differed from a fresh compile (and were republished, for a full compile).</param>
-/// <param name="RecordsChanged">Site, door, card and schedule records that differed.</param>
+/// <param name="RecordsChanged">Site, door, card, schedule, resource, booking and node-account records that differed.</param>
 public sealed record CompileReport(int RightsChanged, int RecordsChanged)
 {
     /// <summary>True when the stored state equals a fresh compile.</summary>
@@ -19,6 +19,8 @@ public sealed partial class RightsCompiler
     /// <summary>
     /// Recompiles every right and record from the model and publishes whatever differs, in one
     /// transaction. On a consistent hub it publishes nothing; it also bootstraps a bulk-loaded model.
+    /// <paramref name="now"/> stamps the entries and decides which ended bookings are pruned
+    /// (<see cref="BookingCutoff"/>), so it also repairs what a missed pruner run left behind.
     /// </summary>
     public async Task<CompileReport> FullCompileAsync(HubDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -26,9 +28,10 @@ public sealed partial class RightsCompiler
         try
         {
             var (connection, transaction) = Connection(db);
-            var plan = await EverythingPlanAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            var records = await ReplicaRecords.DiffAsync(connection, transaction, plan, cancellationToken).ConfigureAwait(false);
-            var rights = await DiffRightsAsync(connection, transaction, RightsScope.All, cancellationToken).ConfigureAwait(false);
+            var cutoff = BookingCutoff(now);
+            var plan = await EverythingPlanAsync(connection, transaction, cutoff, cancellationToken).ConfigureAwait(false);
+            var records = await ReplicaRecords.DiffAsync(connection, transaction, plan, cutoff, cancellationToken).ConfigureAwait(false);
+            var rights = await DiffRightsAsync(connection, transaction, RightsScope.All, cutoff, cancellationToken).ConfigureAwait(false);
             await FeedPublisher.PublishAsync(connection, transaction, [.. records, .. rights], now, cancellationToken).ConfigureAwait(false);
             if (own is not null)
             {
@@ -47,21 +50,24 @@ public sealed partial class RightsCompiler
     }
 
     /// <summary>
-    /// The consistency check: compiles everything afresh and counts what differs from the stored
-    /// state, writing nothing. After any sequence of incremental changes it must report consistent.
+    /// The consistency check: compiles everything afresh at the <see cref="TimeProvider"/>'s now and
+    /// counts what differs from the stored state, writing nothing. After any sequence of incremental
+    /// changes it must report consistent, once the bookings that ended more than the retention ago
+    /// are pruned (see <see cref="BookingPruneOptions"/>).
     /// </summary>
     public async Task<CompileReport> VerifyAsync(HubDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         var (connection, npgsqlTransaction) = Connection(db);
-        var plan = await EverythingPlanAsync(connection, npgsqlTransaction, cancellationToken).ConfigureAwait(false);
-        var records = await ReplicaRecords.DiffAsync(connection, npgsqlTransaction, plan, cancellationToken).ConfigureAwait(false);
-        var rights = await DiffRightsAsync(connection, npgsqlTransaction, RightsScope.All, cancellationToken).ConfigureAwait(false);
+        var cutoff = BookingCutoff(time.GetUtcNow());
+        var plan = await EverythingPlanAsync(connection, npgsqlTransaction, cutoff, cancellationToken).ConfigureAwait(false);
+        var records = await ReplicaRecords.DiffAsync(connection, npgsqlTransaction, plan, cutoff, cancellationToken).ConfigureAwait(false);
+        var rights = await DiffRightsAsync(connection, npgsqlTransaction, RightsScope.All, cutoff, cancellationToken).ConfigureAwait(false);
         await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
         return new CompileReport(rights.Count, records.Count);
     }
 
-    private static async Task<ChangePlan> EverythingPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<ChangePlan> EverythingPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset bookingCutoff, CancellationToken cancellationToken)
     {
         var plan = new ChangePlan();
         await RightsLoader.ReadAsync(connection, transaction, "SELECT id FROM sites", [], r => plan.Sites.Add(r.GetGuid(0)), cancellationToken).ConfigureAwait(false);
@@ -79,6 +85,7 @@ public sealed partial class RightsCompiler
                 case 4: plan.Schedules.TryAdd(r.GetGuid(1), r.GetGuid(2)); break;
             }
         }, cancellationToken).ConfigureAwait(false);
+        await ReplicaRecords.AddEveryLabRecordAsync(connection, transaction, plan, bookingCutoff, cancellationToken).ConfigureAwait(false);
         return plan;
     }
 }

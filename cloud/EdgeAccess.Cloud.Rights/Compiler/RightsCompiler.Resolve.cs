@@ -81,6 +81,7 @@ public sealed partial class RightsCompiler
         }
 
         await ResolveBookingsAsync(connection, transaction, plan, scope, cancellationToken).ConfigureAwait(false);
+        await ResolveLabRecordsAsync(connection, transaction, plan, cancellationToken).ConfigureAwait(false);
         return scope;
 
         async Task AddMembersAsync(Guid group, List<Guid> doors)

@@ -5,6 +5,7 @@ using EdgeAccess.Cloud.Data.Feed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EdgeAccess.Cloud.Rights.Compiler;
@@ -15,8 +16,16 @@ namespace EdgeAccess.Cloud.Rights.Compiler;
 /// path recompiles the people and doors a change can affect; <see cref="FullCompileAsync"/> recompiles
 /// everything and doubles as the consistency check.
 /// </summary>
-public sealed partial class RightsCompiler(ILogger<RightsCompiler> logger)
+/// <remarks>
+/// Compiling depends on the time in one way only: a booking whose access window ended more than
+/// <see cref="BookingPruneOptions.Retention"/> before the compile's now is left out (its right terms
+/// and its record), so incremental and full compiles agree at any given clock.
+/// </remarks>
+public sealed partial class RightsCompiler(ILogger<RightsCompiler> logger, TimeProvider time, IOptions<BookingPruneOptions> pruning)
 {
+    /// <summary>Bookings whose access window ended before this are no longer compiled at <paramref name="now"/>.</summary>
+    public DateTimeOffset BookingCutoff(DateTimeOffset now) => (now - pruning.Value.Retention).ToUniversalTime();
+
     internal static (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Connection(HubDbContext db) =>
         ((NpgsqlConnection)db.Database.GetDbConnection(),
          (NpgsqlTransaction)(db.Database.CurrentTransaction ?? throw new InvalidOperationException("compiling needs a transaction")).GetDbTransaction());
@@ -30,22 +39,26 @@ public sealed partial class RightsCompiler(ILogger<RightsCompiler> logger)
             await FeedPublisher.CreateHeadAsync(connection, transaction, site, now, cancellationToken).ConfigureAwait(false);
         }
 
-        var changes = await ReplicaRecords.DiffAsync(connection, transaction, plan, cancellationToken).ConfigureAwait(false);
+        var cutoff = BookingCutoff(now);
+        var changes = await ReplicaRecords.DiffAsync(connection, transaction, plan, cutoff, cancellationToken).ConfigureAwait(false);
         if (!scope.IsEmpty)
         {
-            changes.AddRange(await DiffRightsAsync(connection, transaction, scope, cancellationToken).ConfigureAwait(false));
+            changes.AddRange(await DiffRightsAsync(connection, transaction, scope, cutoff, cancellationToken).ConfigureAwait(false));
         }
 
         await FeedPublisher.PublishAsync(connection, transaction, changes, now, cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
 
-    /// <summary>Computes the rights in <paramref name="scope"/> and returns how they differ from the stored ones.</summary>
-    internal async Task<List<ReplicaChange>> DiffRightsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RightsScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes the rights in <paramref name="scope"/>, leaving out bookings whose access window
+    /// ended before <paramref name="bookingCutoff"/>, and returns how they differ from the stored ones.
+    /// </summary>
+    internal async Task<List<ReplicaChange>> DiffRightsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RightsScope scope, DateTimeOffset bookingCutoff, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = RightsTelemetry.ActivitySource.StartActivity("rights.compile");
-        var model = await RightsLoader.LoadAsync(connection, transaction, scope.Everything ? null : scope.People.Keys, scope.Cards, cancellationToken).ConfigureAwait(false);
+        var model = await RightsLoader.LoadAsync(connection, transaction, scope.Everything ? null : scope.People.Keys, scope.Cards, bookingCutoff, cancellationToken).ConfigureAwait(false);
 
         // A card in scope is recompiled on every door, whoever holds it.
         foreach (var person in model.People.Values.Where(p => p.Cards.Any(c => scope.Cards.Contains(c.Id))))

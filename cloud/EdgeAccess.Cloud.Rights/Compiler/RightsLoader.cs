@@ -8,8 +8,17 @@ namespace EdgeAccess.Cloud.Rights.Compiler;
 /// <summary>Loads a <see cref="RightsModel"/> for a set of people (or everyone) with set-wise queries.</summary>
 internal static class RightsLoader
 {
-    /// <summary>Loads the people of <paramref name="people"/> (null = everyone) and the groups, schemes and doors they need.</summary>
-    public static async Task<RightsModel> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ICollection<Guid>? people, ICollection<Guid>? extraCards, CancellationToken cancellationToken)
+    /// <summary>Loads the people of <paramref name="people"/> (null = everyone) and the groups, schemes and doors they need, with every active booking.</summary>
+    public static Task<RightsModel> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ICollection<Guid>? people, ICollection<Guid>? extraCards, CancellationToken cancellationToken) =>
+        LoadAsync(connection, transaction, people, extraCards, null, cancellationToken);
+
+    /// <summary>
+    /// Loads the people of <paramref name="people"/> (null = everyone) and the groups, schemes and
+    /// doors they need. Active bookings whose access window ended before <paramref name="bookingCutoff"/>
+    /// are left out (pruned); null keeps them all (explain, which may look into the past).
+    /// </summary>
+    public static async Task<RightsModel> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, ICollection<Guid>? people, ICollection<Guid>? extraCards, DateTimeOffset? bookingCutoff, CancellationToken cancellationToken)
     {
         var model = new RightsModel();
         var all = people is null;
@@ -46,7 +55,7 @@ internal static class RightsLoader
             all ? [] : [loaded], r => model.Person(r.GetGuid(1)).Grants.Add(
                 new GrantInfo(r.GetGuid(0), r.GetGuid(2), r.GetGuid(3), r.GetBoolean(4), Window(r, 5))), cancellationToken).ConfigureAwait(false);
 
-        await LoadBookingsAsync(connection, transaction, model, all ? null : loaded, cancellationToken).ConfigureAwait(false);
+        await LoadBookingsAsync(connection, transaction, model, all ? null : loaded, bookingCutoff, cancellationToken).ConfigureAwait(false);
 
         // The group graph is small (thousands of rows): load it whole.
         await ReadAsync(connection, transaction, "SELECT id, name, active FROM groups", [],
@@ -91,11 +100,26 @@ internal static class RightsLoader
     /// The active bookings (confirmed or checked in; see <see cref="BookingSql"/>) of
     /// <paramref name="people"/> (null = everyone), with the doors of their resources. The window
     /// uses the resource's rules as they are now, so a change of early entry or grace moves the
-    /// windows of its existing bookings.
+    /// windows of its existing bookings. A booking whose window ended before <paramref name="cutoff"/>
+    /// is pruned and left out.
     /// </summary>
-    private static async Task LoadBookingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RightsModel model, Guid[]? people, CancellationToken cancellationToken)
+    private static async Task LoadBookingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RightsModel model, Guid[]? people, DateTimeOffset? cutoff, CancellationToken cancellationToken)
     {
-        await ReadAsync(connection, transaction, people is null ? BookingSql : BookingSql + " AND b.person_id = ANY($1)", people is null ? [] : [people], r =>
+        var sql = BookingSql;
+        var parameters = new List<object>();
+        if (people is not null)
+        {
+            parameters.Add(people);
+            sql += $" AND b.person_id = ANY(${parameters.Count})";
+        }
+
+        if (cutoff is { } notBefore)
+        {
+            parameters.Add(notBefore);
+            sql += $" AND {WindowEndSql} >= ${parameters.Count}";
+        }
+
+        await ReadAsync(connection, transaction, sql, [.. parameters], r =>
         {
             var from = NodaTime.Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(4)) - Duration.FromMinutes(r.GetInt32(6));
             var to = NodaTime.Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(5)) + Duration.FromMinutes(r.GetInt32(7));
@@ -123,6 +147,13 @@ internal static class RightsLoader
         LEFT JOIN booking_rules ru ON ru.resource_id = b.resource_id
         WHERE b.status IN (2, 3)
         """;
+
+    /// <summary>
+    /// The end of a booking's access window (end + grace, the rules as they are now) in a query
+    /// over <c>bookings b LEFT JOIN booking_rules ru</c>: the one definition the compiler, the
+    /// booking records and the pruner share.
+    /// </summary>
+    internal const string WindowEndSql = "(b.ends_at + make_interval(mins => COALESCE(ru.grace_minutes, 0)))";
 
     /// <summary>Runs a query and hands each row to <paramref name="row"/>.</summary>
     public static async Task ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, object[] parameters, Action<DbDataReader> row, CancellationToken cancellationToken)

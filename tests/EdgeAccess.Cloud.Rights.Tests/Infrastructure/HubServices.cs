@@ -28,6 +28,9 @@ public sealed class HubServices : IAsyncLifetime
     /// <summary>The compiler.</summary>
     public RightsCompiler Compiler => Provider.GetRequiredService<RightsCompiler>();
 
+    /// <summary>The hub's clock (see <see cref="TestClock"/>).</summary>
+    public TestClock Clock { get; } = new();
+
     /// <summary>The container.</summary>
     public ServiceProvider Provider => _provider ?? throw new InvalidOperationException("not initialized");
 
@@ -39,6 +42,7 @@ public sealed class HubServices : IAsyncLifetime
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString));
         services.AddDbContext<HubDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<TimeProvider>(Clock);
         services.AddEdgeAccessRights();
         _provider = services.BuildServiceProvider();
     }

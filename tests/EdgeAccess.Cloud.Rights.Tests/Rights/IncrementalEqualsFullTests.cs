@@ -12,7 +12,11 @@ namespace EdgeAccess.Cloud.Tests.Rights;
 /// Hundreds of random admin edits through the incremental path; after each batch a full compile
 /// must find nothing to change, and replaying each site's feed from position 0 must rebuild
 /// exactly the stored replicated state. Booking edits (create, approve, cancel, move, hand over,
-/// resource doors, early-entry and grace minutes) are part of the mix.
+/// resource doors, early-entry and grace minutes) are part of the mix, and so are the lab-process
+/// records: resources gaining and losing their node, their lab policy, node accounts linked,
+/// unlinked, renamed and deleted, and people deleted. The hub clock moves through the bookings'
+/// range, and each check first prunes (as the hub's booking pruner does): incremental == full at
+/// every clock.
 /// </summary>
 public sealed class IncrementalEqualsFullTests : IAsyncLifetime
 {
@@ -63,13 +67,29 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
             await _world.CardAsync(person);
         }
 
+        // One lab server per site, with OS accounts (some linked), and people who are only account
+        // holders (no card, no booking), so they can be deleted.
+        var nodes = new Dictionary<Guid, Node>();
+        var extraPeople = new List<Person>();
+        foreach (var site in sites)
+        {
+            nodes[site.Id] = await _world.NodeAsync(site, $"lab-{seed}-{nodes.Count}");
+            for (var uid = 1000; uid < 1004; uid++)
+            {
+                await _world.AccountAsync(nodes[site.Id], uid, $"u{uid}", uid % 2 == 0 ? Pick(people) : null);
+            }
+        }
+
         var resources = new List<BookingResource>();
         foreach (var site in sites)
         {
             for (var i = 0; i < 2; i++)
             {
                 var siteDoors = doors.Where(d => d.SiteId == site.Id).ToList();
-                resources.Add(await _world.ResourceAsync(site, $"r{i}", random.Next(3) * 15, random.Next(3) * 10, siteDoors[random.Next(siteDoors.Count)]));
+                var resource = await _world.ResourceAsync(site, $"r{i}", random.Next(3) * 15, random.Next(3) * 10, siteDoors[random.Next(siteDoors.Count)]);
+                await _world.EditAsync<BookingResource>(resource.Id, r => (r.NodeId, r.ControlPrograms) = (nodes[site.Id].Id, "[\"/opt/scope/bin/*\"]"));
+
+                resources.Add(resource);
             }
         }
 
@@ -84,8 +104,8 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
 
         T Pick<T>(IReadOnlyList<T> list) => list[random.Next(list.Count)];
 
-        var rejected = 0;
-        for (var step = 1; step <= 240; step++)
+        var (rejected, pruned, granted) = (0, 0, 0);
+        for (var step = 1; step <= 300; step++)
         {
             try
             {
@@ -103,27 +123,39 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
                 rejected++;   // a duplicate membership, a reference still in use or an overlapping booking
             }
 
-            if (step % 40 == 0)
+            if (step % 50 == 0)
             {
+                // The clock walks from a month before t0 to 45 days after it, past most bookings.
+                _services.Clock.Set(t0.AddDays(15 * (step / 50 - 3)));
+                pruned += await _world.PruneAsync(t0.AddYears(-1), batchSize: 7).WithTimeout();
                 await using var db = _services.NewContext();
                 var report = await _services.Compiler.VerifyAsync(db, CancellationToken.None).WithTimeout();
                 Assert.True(report.Consistent, $"seed {seed}, step {step}: {report}");
+                granted = Math.Max(granted, await db.EffectiveRights.CountAsync());
             }
         }
 
         Assert.InRange(rejected, 0, 200);
         await using (var db = _services.NewContext())
         {
-            Assert.True(await db.EffectiveRights.CountAsync() > 10, "the random model should grant something");
+            Assert.True(granted > 10, $"the random model should grant something (at most {granted} rights at a check)");
             Assert.True(await db.Bookings.CountAsync(b => b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.CheckedIn) > 0, "the random model should hold active bookings");
+            foreach (var kind in (RecordKind[])[RecordKind.Resource, RecordKind.Booking, RecordKind.NodeAccount])
+            {
+                Assert.True(await db.FeedEntries.CountAsync(e => e.Kind == kind && !e.Deleted) > 0, $"the feed should carry {kind} records");
+                Assert.True(await db.FeedEntries.CountAsync(e => e.Kind == kind && e.Deleted) > 0, $"the feed should delete {kind} records");
+            }
         }
+
+        Assert.True(pruned > 0, "moving the clock past bookings should prune some");
 
         await AssertFeedReplaysToStoredStateAsync(sites);
 
         async Task RandomEditAsync()
         {
             await using var db = _services.NewContext();
-            switch (random.Next(16))
+            // One edit in five is a lab-process one (16..20).
+            switch (random.Next(5) == 0 ? random.Next(16, 21) : random.Next(16))
             {
                 case 0:
                 case 1:
@@ -312,6 +344,88 @@ public sealed class IncrementalEqualsFullTests : IAsyncLifetime
                     break;
                 }
 
+                case 16:
+                {
+                    // A resource gains or loses its lab server (losing it turns its policy off: lab_mode_node_check).
+                    var resource = await db.BookingResources.FindAsync(Pick(resources).Id);
+                    (resource!.NodeId, resource.LabMode) = resource.NodeId is null ? (nodes[resource.SiteId].Id, resource.LabMode) : (null, LabMode.Off);
+                    break;
+                }
+
+                case 17:
+                {
+                    var resource = await db.BookingResources.FindAsync(Pick(resources).Id);
+                    switch (random.Next(5))
+                    {
+                        case 0:
+                            resource!.ControlPrograms = System.Text.Json.JsonSerializer.Serialize(Enumerable.Range(0, random.Next(3)).Select(i => $"/opt/p{random.Next(9)}/bin/*"));
+                            break;
+                        case 1:
+                            resource!.LabMode = resource.NodeId is null ? LabMode.Off : (LabMode)random.Next(3);
+                            (resource.LabWarningSeconds, resource.LabGraceSeconds, resource.LabIntervalSeconds) = (random.Next(3) * 60, random.Next(3) * 30, random.Next(6));
+                            break;
+                        case 2:
+                            resource!.LabExemptAccounts = [.. Enumerable.Range(0, random.Next(3)).Select(i => $"svc{i}")];
+                            resource.LabOsGroup = random.Next(2) == 0 ? "" : "scope-users";
+                            break;
+                        case 3:
+                            resource!.Active = !resource.Active;
+                            break;
+                        default:
+                            resource!.Name = $"r-{random.Next(1_000_000)}";
+                            break;
+                    }
+
+                    break;
+                }
+
+                case 18:
+                {
+                    var accounts = await db.NodeAccounts.OrderBy(a => a.Id).ToListAsync();
+                    var account = accounts.Count == 0 ? null : accounts[random.Next(accounts.Count)];
+                    switch (account is null ? 0 : random.Next(5))
+                    {
+                        case 0:
+                            var node = Pick(nodes.Values.ToList());
+                            db.NodeAccounts.Add(new NodeAccount { Id = Guid.CreateVersion7(), NodeId = node.Id, Uid = 1000 + random.Next(40), Name = $"u{random.Next(100)}", ReportedAt = t0 });
+                            break;
+                        case 1:
+                        case 2:
+                            account!.PersonId = random.Next(3) == 0 ? null : Pick([.. people, .. extraPeople]).Id;
+                            break;
+                        case 3:
+                            account!.Name = $"u{random.Next(100)}";
+                            break;
+                        default:
+                            db.NodeAccounts.Remove(account!);
+                            break;
+                    }
+
+                    break;
+                }
+
+                case 19:
+                {
+                    // Someone who only holds an account, linked in the same save.
+                    var uid = 2000 + random.Next(1_000_000);
+                    var person = new Person { Id = Guid.CreateVersion7(), DisplayName = $"x{uid}" };
+                    db.People.Add(person);
+                    db.NodeAccounts.Add(new NodeAccount { Id = Guid.CreateVersion7(), NodeId = Pick(nodes.Values.ToList()).Id, Uid = uid, Name = $"x{uid}", PersonId = person.Id, ReportedAt = t0 });
+                    await _services.Changes.SaveAsync(db, RightsWorld.Tester, CancellationToken.None).WithTimeout();
+                    extraPeople.Add(person);
+                    break;
+                }
+
+                case 20:
+                    // Deleting a person unlinks their accounts (ON DELETE SET NULL), rows HubChanges never sees.
+                    if (extraPeople.Count > 0)
+                    {
+                        var gone = extraPeople[random.Next(extraPeople.Count)];
+                        extraPeople.Remove(gone);
+                        db.People.Remove((await db.People.FindAsync(gone.Id))!);
+                    }
+
+                    break;
                 default:
                 {
                     var person = await db.People.FindAsync(Pick(people).Id);

@@ -1,6 +1,7 @@
 using EdgeAccess.Cloud.Data;
 using EdgeAccess.Cloud.Data.Entities;
 using EdgeAccess.Cloud.Rights;
+using EdgeAccess.Cloud.Rights.Compiler;
 using EdgeAccess.Cloud.Rights.Schedules;
 using EdgeAccess.Cloud.Tests.Infrastructure;
 using EdgeAccess.Schedules;
@@ -106,6 +107,53 @@ internal sealed class RightsWorld(HubServices services)
             OccupiedUntil = end,
             Status = status,
         });
+
+    /// <summary>An enrolled edge node of <paramref name="site"/>.</summary>
+    public Task<Node> NodeAsync(Site site, string id) =>
+        AddAsync(new Node { Id = id, SiteId = site.Id, Status = NodeStatus.Active });
+
+    /// <summary>An OS account of <paramref name="node"/>, linked to <paramref name="person"/> when given.</summary>
+    public Task<NodeAccount> AccountAsync(Node node, long uid, string name, Person? person = null) =>
+        AddAsync(new NodeAccount { Id = Guid.CreateVersion7(), NodeId = node.Id, Uid = uid, Name = name, PersonId = person?.Id, ReportedAt = TestClock.Start });
+
+    /// <summary>The stored replicated records of <paramref name="kind"/> on <paramref name="site"/>, by entity id.</summary>
+    public async Task<Dictionary<Guid, byte[]>> RecordsAsync(Site site, RecordKind kind)
+    {
+        var records = new Dictionary<Guid, byte[]>();
+        await using var command = services.DataSource.CreateCommand("SELECT entity_id, payload FROM replica_records WHERE site_id = $1 AND kind = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = site.Id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (short)kind });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            records[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Runs the booking pruner's passes at the hub clock's now, looking back to
+    /// <paramref name="since"/>, in batches of <paramref name="batchSize"/>; returns how many
+    /// bookings were recompiled.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset since, int batchSize = 500)
+    {
+        var (pruned, now) = (0, services.Clock.GetUtcNow());
+        PruneCursor? cursor = null;
+        while (true)
+        {
+            await using var db = services.NewContext();
+            var batch = await services.Compiler.PruneEndedBookingsAsync(db, since, now, cursor, batchSize, CancellationToken.None);
+            pruned += batch.Pruned;
+            if (batch.Examined < batchSize)
+            {
+                return pruned;
+            }
+
+            cursor = batch.Next;
+        }
+    }
 
     /// <summary>Loads the tracked entity <typeparamref name="T"/> with key <paramref name="key"/>, edits it and saves.</summary>
     public async Task EditAsync<T>(object key, Action<T> edit)

@@ -98,6 +98,7 @@ public sealed class MigrationTests
         "jsonb" => "jsonb",
         "date" => "date",
         "timestamp with time zone" => "timestamptz",
+        "text[]" => "_text",   // information_schema names an array type by its element with a leading underscore
         _ => efType,
     };
 }
