@@ -10,7 +10,7 @@ namespace EdgeAccess.Cli.Tests;
 /// <summary>
 /// <c>resources</c>, <c>bookings</c> and <c>availability</c> against the real hub, on resources
 /// of the demo campus (Europe/Berlin, so times shown are the site's, not UTC). The resources are
-/// made over the admin API (the CLI has no create command for them).
+/// made over the admin API (LabTests covers `resources create`).
 /// </summary>
 public sealed class BookingTests(CliHub hub) : IClassFixture<CliHub>
 {

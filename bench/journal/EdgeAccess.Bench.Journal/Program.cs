@@ -39,7 +39,7 @@ try
 
     Console.Error.WriteLine($"bench: generating {total:N0} door.decision events in batches of {batchSize:N0}");
     var batches = Generate(total, batchSize, cards, doors);
-    var store = new JournalStore(dataSource, NullLogger<JournalStore>.Instance);
+    var store = new JournalStore(dataSource, new LabReactions(NullLogger<LabReactions>.Instance), NullLogger<JournalStore>.Instance);
 
     // Warm up the connection, the JIT and the plan on a node of its own, outside the measurement.
     var warmNode = await NewNodeAsync(dataSource, siteId, "bench-warm-up");

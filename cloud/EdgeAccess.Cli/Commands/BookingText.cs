@@ -55,6 +55,10 @@ internal static class BookingText
         var (h, m) => string.Create(CultureInfo.InvariantCulture, $"{h} h {m} min"),
     };
 
+    /// <summary>Seconds as <c>45 s</c>, or in minutes when whole (<c>5 min</c>, <c>1 h</c>).</summary>
+    public static string Seconds(int seconds) =>
+        seconds > 0 && seconds % 60 == 0 ? Minutes(seconds / 60) : string.Create(CultureInfo.InvariantCulture, $"{seconds} s");
+
     /// <summary>The rules record as <c>name: value</c> fields.</summary>
     public static IEnumerable<(string, string)> Rules(ResourceRules rules, IReadOnlyDictionary<string, string> groups)
     {

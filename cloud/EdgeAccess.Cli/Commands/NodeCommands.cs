@@ -7,16 +7,18 @@ namespace EdgeAccess.Cli.Commands;
 
 /// <summary>
 /// <c>nodes list|show|create|code|revoke</c>: the edge node registry and how each node's sync stands.
-/// The remote commands (<c>unlock</c>, <c>lockdown</c>, ...) are in <c>NodeCommands.Send.cs</c>.
+/// The remote commands (<c>unlock</c>, <c>lockdown</c>, ...) are in <c>NodeCommands.Send.cs</c>, the
+/// OS accounts (<c>accounts</c>, <c>link-account</c>, <c>unlink-account</c>) in <c>NodeCommands.Accounts.cs</c>.
 /// </summary>
 internal static partial class NodeCommands
 {
     public static Command Create(CliContext cli)
     {
-        var nodes = new Command("nodes", "Edge nodes: registry, enrollment, sync status and remote commands")
+        var nodes = new Command("nodes", "Edge nodes: registry, enrollment, sync status, remote commands and OS accounts")
         {
             List(cli), Show(cli), CreateNode(cli), Code(cli), Revoke(cli),
             Unlock(cli), Lockdown(cli), Release(cli), Resync(cli), Commands(cli), Cancel(cli),
+            Accounts(cli), LinkAccount(cli), UnlinkAccount(cli),
         };
         nodes.Aliases.Add("node");
         return nodes;

@@ -5,12 +5,18 @@ using EdgeAccess.Protos.V1;
 
 namespace EdgeAccess.Cli.Commands;
 
-/// <summary><c>resources list|show</c> (<c>resource</c> works as well) and <c>availability</c>.</summary>
-internal static class ResourceCommands
+/// <summary>
+/// <c>resources list|show|create|update</c> (<c>resource</c> works as well) and <c>availability</c>;
+/// create and update are in <c>ResourceCommands.Write.cs</c>.
+/// </summary>
+internal static partial class ResourceCommands
 {
     public static IEnumerable<Command> Create(CliContext cli)
     {
-        var resources = new Command("resources", "Bookable resources (lab installations, rooms, devices)") { List(cli), Show(cli) };
+        var resources = new Command("resources", "Bookable resources (lab installations, rooms, devices)")
+        {
+            List(cli), Show(cli), CreateResource(cli), UpdateResource(cli),
+        };
         resources.Aliases.Add("resource");
         return [resources, Availability(cli)];
     }
@@ -38,7 +44,7 @@ internal static class ResourceCommands
             foreach (var resource in all.Resources)
             {
                 table.Add(resource.Id, resource.Name, sites.TryGetValue(resource.SiteId, out var s) ? s.Name : resource.SiteId, Text.Name(resource.Kind),
-                    Text.YesNo(!resource.HasActive || resource.Active), Text.OrDash(string.Join(", ", resource.DoorIds.Select(d => doors.GetValueOrDefault(d, d)))));
+                    Text.YesNo(!resource.HasActive || resource.Active) + (resource.Maintenance is null ? "" : " (maintenance)"), Text.OrDash(string.Join(", ", resource.DoorIds.Select(d => doors.GetValueOrDefault(d, d)))));
             }
 
             table.WriteTo(cli.Out, "No resources.");
@@ -75,8 +81,7 @@ internal static class ResourceCommands
                 ("description", Text.OrDash(resource.Description)),
                 ("capacity", (resource.Capacity == 0 ? 1 : resource.Capacity).ToString(CultureInfo.InvariantCulture)),
                 ("doors", Text.OrDash(string.Join(", ", resource.DoorIds.Select(d => $"{doors.GetValueOrDefault(d, d)} ({d})")))),
-                ("node", Text.OrDash(resource.NodeId)),
-                ("control programs", Text.OrDash(string.Join(", ", resource.ControlPrograms))),
+                .. LabFields(resource),
                 .. BookingText.Rules(rules, groups),
             ]);
             return 0;

@@ -10,9 +10,10 @@ namespace EdgeAccess.Cloud.Booking;
 public sealed partial class BookingGrpcService
 {
     private const int MaxDoors = 100;
-    private const int MaxPrograms = 100;
+    private const int MaxPrograms = 32;
 
-    private sealed record ResourceFields(string Name, Stored.BookingResourceKind Kind, string Description, int Capacity, List<Guid> Doors, string? NodeId, List<string> Programs, bool? Active);
+    private sealed record ResourceFields(
+        string Name, Stored.BookingResourceKind Kind, string Description, int Capacity, List<Guid> Doors, string? NodeId, List<string> Programs, bool? Active, LabFields? Lab);
 
     private static ResourceFields ReadResource(BookableResource input)
     {
@@ -33,8 +34,9 @@ public sealed partial class BookingGrpcService
         var doors = AdminFields.ReadIds(input.DoorIds, "resource.door_ids", MaxDoors);
         var node = Validate.OptionalText(input.NodeId, "resource.node_id", 63);
         AdminFields.AtMost(input.ControlPrograms.Count, MaxPrograms, "resource.control_programs");
-        var programs = input.ControlPrograms.Select((p, i) => Validate.Text(p, AdminFields.Indexed("resource.control_programs", i), 1000)).ToList();
-        return new ResourceFields(name, kind, description, Math.Max(1, input.Capacity), doors, node, programs, input.HasActive ? input.Active : null);
+        var programs = input.ControlPrograms.Select(ReadProgram).ToList();
+        var lab = ReadLabPolicy(input.LabPolicy);
+        return new ResourceFields(name, kind, description, Math.Max(1, input.Capacity), doors, node, programs, input.HasActive ? input.Active : null, lab);
     }
 
     private async Task CheckReferencesAsync(Guid siteId, ResourceFields fields, Guid? except, CancellationToken ct)
@@ -78,6 +80,8 @@ public sealed partial class BookingGrpcService
         }
 
         resource.Active = fields.Active ?? resource.Active;
+        ApplyLabPolicy(resource, fields.Lab);
+        CheckLabNode(resource);
         resource.Doors.RemoveAll(d => !fields.Doors.Contains(d.DoorId));
         foreach (var door in fields.Doors.Where(d => resource.Doors.All(x => x.DoorId != d)))
         {

@@ -68,11 +68,19 @@ public sealed partial class BookingGrpcService(
     }
 
     /// <summary>Saves through HubChanges; an overlap becomes <see cref="BookingConflictException"/>.</summary>
-    private async Task SaveAsync(ChangeActor actor, IReadOnlyList<Guid> resources, Span span, CancellationToken ct)
+    private Task SaveAsync(ChangeActor actor, IReadOnlyList<Guid> resources, Span span, CancellationToken ct) =>
+        SaveAsync(actor, resources, span, beforePublish: null, ct);
+
+    /// <summary>
+    /// As above; <paramref name="beforePublish"/> (enqueuing the booking's events) runs after the
+    /// booking is saved and before the feed is published, so the site's feed lock is not held
+    /// across the outbox writes.
+    /// </summary>
+    private async Task SaveAsync(ChangeActor actor, IReadOnlyList<Guid> resources, Span span, Func<CancellationToken, Task>? beforePublish, CancellationToken ct)
     {
         try
         {
-            await AdminWrites.SaveAsync(changes, db, actor, BookingKind, ct);
+            await AdminWrites.SaveAsync(changes, db, actor, BookingKind, beforePublish, ct);
         }
         catch (DbUpdateException ex) when (BookingConflict.IsOverlap(ex))
         {

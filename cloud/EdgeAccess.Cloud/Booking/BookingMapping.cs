@@ -28,6 +28,25 @@ internal static class BookingMapping
         };
         message.DoorIds.AddRange(r.Doors.Select(d => d.DoorId).Order().Select(d => d.ToString()));
         message.ControlPrograms.AddRange(JsonSerializer.Deserialize<List<string>>(r.ControlPrograms) ?? []);
+        message.LabPolicy = new LabPolicy
+        {
+            Mode = (LabPolicyMode)(int)r.LabMode,
+            WarningLeadSeconds = r.LabWarningSeconds,
+            GraceSeconds = r.LabGraceSeconds,
+            CheckIntervalSeconds = r.LabIntervalSeconds,
+            OsGroup = r.LabOsGroup,
+        };
+        message.LabPolicy.ExemptAccounts.AddRange(r.LabExemptAccounts);
+        if (r.MaintenanceSince is { } since)
+        {
+            message.Maintenance = new ResourceMaintenance
+            {
+                NodeId = r.MaintenanceNode ?? "",
+                Since = AdminFields.ToTimestamp(since),
+                Reason = r.MaintenanceReason ?? "",
+            };
+        }
+
         return message;
     }
 

@@ -31,6 +31,7 @@ internal sealed class JournalBatch
         DoorIds = new Guid?[count];
         CardIds = new Guid?[count];
         Granted = new bool?[count];
+        PersonIds = new Guid?[count];
         Reasons = new string?[count];
         Payloads = new byte[count][];
     }
@@ -47,9 +48,18 @@ internal sealed class JournalBatch
 
     public bool?[] Granted { get; }
 
+    /// <summary>The person a lab event names (its card's holder is looked up for door decisions instead).</summary>
+    public Guid?[] PersonIds { get; }
+
+    /// <summary>Whether any event is of a kind the hub reacts to (<see cref="JournalKinds.Reactive"/>).</summary>
+    public bool HasReactions { get; private set; }
+
     public string?[] Reasons { get; }
 
     public byte[][] Payloads { get; }
+
+    /// <summary>The index of the event with <paramref name="seq"/> (seqs ascend), or a negative number.</summary>
+    public int IndexOf(long seq) => Array.BinarySearch(Seqs, seq);
 
     /// <summary>Door decisions kept without their columns because the payload was unreadable.</summary>
     public int Unreadable { get; private set; }
@@ -97,6 +107,12 @@ internal sealed class JournalBatch
             {
                 batch.SpreadDecision(i, payload);
             }
+            else
+            {
+                batch.PersonIds[i] = JournalKinds.LabPerson(e.Kind, payload);
+            }
+
+            batch.HasReactions |= JournalKinds.Reactive.Contains(e.Kind);
 
             var tag = JournalKinds.Tag(e.Kind);
             batch.ByKind[tag] = (batch.ByKind.GetValueOrDefault(tag).Received + 1, 0);

@@ -11,6 +11,7 @@ public static class JournalExtensions
     /// </summary>
     public static WebApplicationBuilder AddEdgeAccessJournal(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<LabReactions>();
         builder.Services.AddSingleton<JournalStore>();
         builder.Services.AddSingleton<JournalQuery>();
         return builder;

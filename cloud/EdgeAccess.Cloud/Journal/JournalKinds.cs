@@ -16,20 +16,52 @@ internal static class JournalKinds
     /// <summary>A tap or PIN decided at a door; payload <see cref="DoorDecisionEvent"/>.</summary>
     public const string DoorDecision = "door.decision";
 
+    /// <summary>A lab server warned the user of a controlled program (lab.proto <see cref="LabProcessEvent"/>); passed on to the person.</summary>
+    public const string LabWarning = "lab.warning";
+
+    /// <summary>An unbooked run in monitor mode (<see cref="LabProcessEvent"/>).</summary>
+    public const string LabViolation = "lab.violation";
+
+    /// <summary>A run's process group was stopped (<see cref="LabProcessEvent"/>).</summary>
+    public const string LabTerminated = "lab.terminated";
+
+    /// <summary>Stopping a run failed (<see cref="LabProcessEvent"/>).</summary>
+    public const string LabTerminateFailed = "lab.terminate_failed";
+
+    /// <summary>An OS grant command ran for a booking (lab.proto <see cref="LabCommandEvent"/>).</summary>
+    public const string LabGrant = "lab.grant";
+
+    /// <summary>An OS revoke command ran after a booking (<see cref="LabCommandEvent"/>).</summary>
+    public const string LabRevoke = "lab.revoke";
+
+    /// <summary>A resource entered or left maintenance (lab.proto <see cref="LabMaintenanceEvent"/>); marks the resource.</summary>
+    public const string LabMaintenance = "lab.maintenance";
+
     /// <summary>The metric tag of a kind not in <see cref="Known"/>.</summary>
     public const string OtherTag = "other";
 
     private const string ReasonPrefix = "DOOR_DECISION_REASON_";
 
-    /// <summary>The kinds the edge journals today (issue 4 §5); only these appear as metric tags.</summary>
+    /// <summary>The kinds the edge journals today (issue 4 §5, issue 6); only these appear as metric tags.</summary>
     public static readonly FrozenSet<string> Known = FrozenSet.Create(
-        StringComparer.Ordinal, DoorDecision, "replica.tampered", "door.unlock", "site.lockdown", "command.result", "journal.near_full");
+        StringComparer.Ordinal, DoorDecision, "replica.tampered", "door.unlock", "site.lockdown", "command.result", "journal.near_full",
+        LabWarning, LabViolation, LabTerminated, LabTerminateFailed, LabGrant, LabRevoke, LabMaintenance);
+
+    /// <summary>The kinds the hub reacts to once stored (<see cref="LabReactions"/>).</summary>
+    public static readonly FrozenSet<string> Reactive = FrozenSet.Create(StringComparer.Ordinal, LabWarning, LabMaintenance);
 
     // Kinds whose payload is a message the contracts define, decoded for details. To show another
     // kind's payload, add its parser here.
     private static readonly FrozenDictionary<string, MessageParser> Payloads = new Dictionary<string, MessageParser>(StringComparer.Ordinal)
     {
         [DoorDecision] = DoorDecisionEvent.Parser,
+        [LabWarning] = LabProcessEvent.Parser,
+        [LabViolation] = LabProcessEvent.Parser,
+        [LabTerminated] = LabProcessEvent.Parser,
+        [LabTerminateFailed] = LabProcessEvent.Parser,
+        [LabGrant] = LabCommandEvent.Parser,
+        [LabRevoke] = LabCommandEvent.Parser,
+        [LabMaintenance] = LabMaintenanceEvent.Parser,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly EnumDescriptor Reasons = AccessPointReflection.Descriptor.EnumTypes.Single(e => e.ClrType == typeof(DoorDecisionReason));
@@ -71,6 +103,28 @@ internal static class JournalKinds
         return name is null
             ? ((int)reason).ToString(CultureInfo.InvariantCulture)
             : name.StartsWith(ReasonPrefix, StringComparison.Ordinal) ? name[ReasonPrefix.Length..].ToLowerInvariant() : name.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The person a lab event names (<see cref="LabProcessEvent.PersonId"/>,
+    /// <see cref="LabCommandEvent.PersonId"/>), so the journal can be searched by person; null for
+    /// other kinds, an unlinked account or an unreadable payload.
+    /// </summary>
+    public static Guid? LabPerson(string kind, byte[] payload)
+    {
+        try
+        {
+            return kind switch
+            {
+                LabWarning or LabViolation or LabTerminated or LabTerminateFailed => Id(LabProcessEvent.Parser.ParseFrom(payload).PersonId),
+                LabGrant or LabRevoke => Id(LabCommandEvent.Parser.ParseFrom(payload).PersonId),
+                _ => null,
+            };
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A UUID field of a payload, or null when empty or not a UUID.</summary>

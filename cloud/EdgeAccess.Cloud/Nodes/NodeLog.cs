@@ -35,4 +35,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(3411, LogLevel.Information, "{Actor} cancelled command {CommandId} of node {NodeId}", EventName = "NodeCommandCancelled")]
     public static partial void CommandCancelled(ILogger logger, string actor, Guid commandId, string nodeId);
+
+    [LoggerMessage(3412, LogLevel.Information, "{Actor} linked account uid {Uid} of node {NodeId} to person {PersonId}", EventName = "NodeAccountLinked")]
+    public static partial void AccountLinked(ILogger logger, string actor, string nodeId, long uid, Guid personId);
+
+    [LoggerMessage(3413, LogLevel.Information, "{Actor} unlinked account uid {Uid} of node {NodeId}", EventName = "NodeAccountUnlinked")]
+    public static partial void AccountUnlinked(ILogger logger, string actor, string nodeId, long uid);
 }

@@ -12,6 +12,7 @@ public static class SyncExtensions
         builder.Services.AddSingleton<SyncRegistry>();
         builder.Services.AddSingleton<SyncStore>();
         builder.Services.AddSingleton<SiteDigestCache>();
+        builder.Services.AddSingleton<NodeAccountSync>();
         return builder;
     }
 

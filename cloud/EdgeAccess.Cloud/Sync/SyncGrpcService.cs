@@ -27,6 +27,7 @@ internal sealed partial class SyncGrpcService(
     NodeCommandStore commands,
     CommandNotifier commandNotifier,
     SiteDigestCache digests,
+    NodeAccountSync accounts,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     IOptionsMonitor<SyncOptions> options,
@@ -153,7 +154,8 @@ internal sealed partial class SyncGrpcService(
 
     /// <summary>
     /// Reads what the node sends while the hub streams: acknowledgements are persisted, heartbeats
-    /// mark it seen, journal uploads are stored and acknowledged, command results recorded. When
+    /// mark it seen, journal uploads are stored and acknowledged, command results recorded, OS
+    /// account reports replace the node's accounts (a malformed one is logged and ignored). When
     /// the node half-closes, sends something invalid or the read fails, the whole stream stops.
     /// </summary>
     private async Task ReadEdgeAsync(
@@ -186,6 +188,9 @@ internal sealed partial class SyncGrpcService(
                         break;
                     case EdgeMessage.MessageOneofCase.CommandResult:
                         await commands.CompleteAsync(session.NodeId, message.CommandResult, _time.GetUtcNow(), stop.Token);
+                        break;
+                    case EdgeMessage.MessageOneofCase.Accounts:
+                        await accounts.ReplaceAsync(session.NodeId, message.Accounts, _time.GetUtcNow(), stop.Token);
                         break;
                     case EdgeMessage.MessageOneofCase.Hello:
                         throw new RpcException(new Status(StatusCode.InvalidArgument, "a sync stream takes one Hello, as its first message"));

@@ -26,4 +26,10 @@ internal static partial class SyncLog
 
     [LoggerMessage(3456, LogLevel.Warning, "Reading the sync stream of node {NodeId} failed", EventName = "SyncReadFailed")]
     public static partial void ReadFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(3458, LogLevel.Debug, "Node {NodeId} reported {Count} OS accounts: {Added} new, {Changed} changed, {Vanished} no longer present, {Deleted} removed", EventName = "SyncAccountsReported")]
+    public static partial void AccountsReported(ILogger logger, string nodeId, int count, int added, int changed, int vanished, int deleted);
+
+    [LoggerMessage(3459, LogLevel.Warning, "Ignored the OS account report of node {NodeId}: {Reason}", EventName = "SyncAccountsRejected")]
+    public static partial void AccountsRejected(ILogger logger, string nodeId, string reason);
 }

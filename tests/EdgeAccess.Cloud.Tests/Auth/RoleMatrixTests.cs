@@ -124,6 +124,9 @@ public sealed class RoleMatrixTests(AuthHub hub) : IClassFixture<AuthHub>
         ["/edgeaccess.v1.NodeService/SendCommand"] = AdminOperator,
         ["/edgeaccess.v1.NodeService/ListCommands"] = Readers,
         ["/edgeaccess.v1.NodeService/CancelCommand"] = AdminOperator,
+        ["/edgeaccess.v1.NodeService/ListAccounts"] = Readers,
+        ["/edgeaccess.v1.NodeService/LinkAccount"] = AdminOnly,
+        ["/edgeaccess.v1.NodeService/UnlinkAccount"] = AdminOnly,
 
         ["/edgeaccess.v1.BookingService/CreateResource"] = AdminOnly,
         ["/edgeaccess.v1.BookingService/GetResource"] = SignedIn,

@@ -57,11 +57,15 @@ internal static class AdminWrites
     /// naming the field, database refusals → ALREADY_EXISTS / FAILED_PRECONDITION / INVALID_ARGUMENT.
     /// Nothing is written when it throws (HubChanges runs in one transaction).
     /// </summary>
-    public static async Task SaveAsync(HubChanges changes, HubDbContext db, ChangeActor actor, string kind, CancellationToken cancellationToken)
+    public static Task SaveAsync(HubChanges changes, HubDbContext db, ChangeActor actor, string kind, CancellationToken cancellationToken) =>
+        SaveAsync(changes, db, actor, kind, beforePublish: null, cancellationToken);
+
+    /// <summary>As above, with a step run before the feed is published (see <see cref="HubChanges"/>).</summary>
+    public static async Task SaveAsync(HubChanges changes, HubDbContext db, ChangeActor actor, string kind, Func<CancellationToken, Task>? beforePublish, CancellationToken cancellationToken)
     {
         try
         {
-            await changes.SaveAsync(db, actor, cancellationToken);
+            await changes.SaveAsync(db, actor, beforePublish, cancellationToken);
         }
         catch (HubValidationException ex)
         {

@@ -9,8 +9,8 @@ public static class BookingNotificationsExtensions
 {
     /// <summary>
     /// Registers <see cref="BookingEvents"/> (the write path's hook), the fan-out and the handlers of
-    /// <c>booking.event</c>, <c>booking.remind.start</c>, <c>booking.remind.end</c> and
-    /// <c>booking.noshow.check</c>, the watch broadcaster and its listener, and the Telegram bot
+    /// <c>booking.event</c>, <c>booking.remind.start</c>, <c>booking.remind.end</c>,
+    /// <c>booking.noshow.check</c> and <c>lab.warning</c>, the watch broadcaster and its listener, and the Telegram bot
     /// (runs only with <c>EdgeAccess:Telegram:Enabled</c>). Needs the outbox and notifications.
     /// </summary>
     public static WebApplicationBuilder AddEdgeAccessBookingNotifications(this WebApplicationBuilder builder)
@@ -21,6 +21,7 @@ public static class BookingNotificationsExtensions
         builder.Services.AddOutboxHandler<BookingReminderHandler>(BookingEventTypes.RemindStartTopic);
         builder.Services.AddOutboxHandler<BookingReminderHandler>(BookingEventTypes.RemindEndTopic);
         builder.Services.AddOutboxHandler<NoShowHandler>(BookingEventTypes.NoShowTopic);
+        builder.Services.AddOutboxHandler<LabWarningHandler>(LabEventTypes.WarningTopic);
         builder.Services.AddSingleton<NotificationBroadcaster>();
         builder.Services.AddSingleton<WatchListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WatchListener>());

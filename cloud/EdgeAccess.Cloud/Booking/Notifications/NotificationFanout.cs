@@ -13,7 +13,7 @@ using Npgsql;
 namespace EdgeAccess.Cloud.Booking.Notifications;
 
 /// <summary>
-/// Fans one booking event (or reminder) out to the channels, exactly once per outbox message even
+/// Fans one booking event (or reminder, or lab warning) out to the channels, exactly once per outbox message even
 /// though handlers run at least once: in one transaction it enqueues a webhook delivery per matching
 /// subscription, records a notification per recipient user, enqueues the Telegram message for
 /// recipients who linked a chat and kept Telegram on, and NOTIFYs the watch streams. Every row's id
@@ -40,19 +40,6 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
                               where r.Id == booking.ResourceId
                               select new { r.Name, s.TimeZone }).SingleAsync(ct);
         var text = Describe(eventType, booking, resource.Name, resource.TimeZone);
-        var users = await (from u in db.Users.AsNoTracking()
-                           where u.Active && (userIds == null ? u.PersonId == booking.PersonId : userIds.Contains(u.Id))
-                           join p in db.NotificationPreferences.AsNoTracking() on u.Id equals p.UserId into prefs
-                           from p in prefs.DefaultIfEmpty()
-                           join l in db.TelegramLinks.AsNoTracking() on u.Id equals l.UserId into links
-                           from l in links.DefaultIfEmpty()
-                           select new { u.Id, Telegram = p == null || p.Telegram, ChatId = l == null ? (long?)null : l.ChatId }).ToListAsync(ct);
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).Select(s => new { s.Id, s.Topics }).ToListAsync(ct);
-
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var tx = (NpgsqlTransaction)transaction.GetDbTransaction();
         var data = JsonSerializer.SerializeToElement(new
         {
             @event = eventType,
@@ -67,6 +54,31 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
             booking.Reason,
             UserIds = userIds,
         }, OutboxWriter.JsonOptions);
+        var (webhooks, delivered) = await FanOutAsync(sourceId, eventType, booking.Id, booking.PersonId, userIds, text, data, ct);
+        LogFannedOut(logger, sourceId, eventType, booking.Id, webhooks, delivered);
+    }
+
+    /// <summary>
+    /// In one transaction: a webhook delivery per matching subscription, a notification per
+    /// recipient (with its watch NOTIFY and, where linked and on, its Telegram message), all with
+    /// ids derived from <paramref name="sourceId"/> so a second run adds nothing.
+    /// </summary>
+    private async Task<(int Webhooks, int Users)> FanOutAsync(
+        Guid sourceId, string eventType, Guid? bookingId, Guid personId, IReadOnlyCollection<Guid>? userIds, string text, JsonElement data, CancellationToken ct)
+    {
+        var users = await (from u in db.Users.AsNoTracking()
+                           where u.Active && (userIds == null ? u.PersonId == personId : userIds.Contains(u.Id))
+                           join p in db.NotificationPreferences.AsNoTracking() on u.Id equals p.UserId into prefs
+                           from p in prefs.DefaultIfEmpty()
+                           join l in db.TelegramLinks.AsNoTracking() on u.Id equals l.UserId into links
+                           from l in links.DefaultIfEmpty()
+                           select new { u.Id, Telegram = p == null || p.Telegram, ChatId = l == null ? (long?)null : l.ChatId }).ToListAsync(ct);
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).Select(s => new { s.Id, s.Topics }).ToListAsync(ct);
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var tx = (NpgsqlTransaction)transaction.GetDbTransaction();
         var webhooks = 0;
         foreach (var subscription in subscriptions.Where(s => WebhookPublisher.Matches(s.Topics, eventType)))
         {
@@ -79,7 +91,7 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
         foreach (var user in users)
         {
             var id = Derive(sourceId, "user/" + user.Id);
-            if (!await InsertNotificationAsync(connection, tx, id, user.Id, eventType, booking.Id, text, now, ct))
+            if (!await InsertNotificationAsync(connection, tx, id, user.Id, eventType, bookingId, text, now, ct))
             {
                 continue;
             }
@@ -88,7 +100,7 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
             await using (var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, tx))
             {
                 notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WatchChannel });
-                notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(new WatchSignal(id, user.Id, eventType, booking.Id, text, now), OutboxWriter.JsonOptions) });
+                notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(new WatchSignal(id, user.Id, eventType, bookingId ?? Guid.Empty, text, now), OutboxWriter.JsonOptions) });
                 await notify.ExecuteNonQueryAsync(ct);
             }
 
@@ -101,7 +113,7 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
         }
 
         await transaction.CommitAsync(ct);
-        LogFannedOut(logger, sourceId, eventType, booking.Id, webhooks, delivered);
+        return (webhooks, delivered);
     }
 
     /// <summary>A name-based id: the first 16 bytes of SHA-256(source ‖ name), marked version 8 (RFC 9562 §5.8).</summary>
@@ -147,7 +159,7 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
     }
 
     private static async Task<bool> InsertNotificationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, Guid userId, string eventType, Guid bookingId, string text, DateTimeOffset now, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, Guid userId, string eventType, Guid? bookingId, string text, DateTimeOffset now, CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
             INSERT INTO notifications (id, user_id, event, booking_id, text, created_at)
@@ -157,7 +169,7 @@ public sealed partial class NotificationFanout(HubDbContext db, TimeProvider tim
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = eventType });
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = bookingId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)bookingId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         return await insert.ExecuteNonQueryAsync(ct) == 1;
