@@ -16,6 +16,8 @@ for pidfile in "$RUN"/*.pid; do
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
 done
+# Control programs the lab-process demo started and edge-1 did not stop (e.g. an interrupted run).
+pkill -f "$RUN/lab/bin/microscope-ctl" 2>/dev/null && echo "stopped the demo's control programs"
 # The demo's private PostgreSQL cluster (kept with --keep-db, as up.sh does when it restarts).
 if [ "${1:-}" != "--keep-db" ] && [ -f "$RUN/postgres.dir" ]; then
   bash "$(dirname "${BASH_SOURCE[0]}")/postgres.sh" stop "$(cat "$RUN/postgres.dir")" && echo "stopped postgres"

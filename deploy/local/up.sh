@@ -4,7 +4,10 @@
 # through its own TCP relay (deploy/local/link.sh cuts and restores it). Signs in with the
 # edgeaccess CLI, shows the admin API, then plays issue 4's scenario: a tap decided at an edge,
 # both nodes online, one node's link cut, taps still decided locally while the hub blocks a card,
-# the link restored and the offline taps arriving in the hub's journal. Then follows the logs
+# the link restored and the offline taps arriving in the hub's journal. Issue 5 and 6: a booking of
+# the demo microscope opens its door at edge-1 and lets Ada run its control program on edge-1 (a
+# lab server too); an unbooked run is stopped at once, and Ada's run is warned and stopped when the
+# booking ends, with edge-1 cut off from the hub. Then follows the logs
 # until Ctrl-C (which stops everything). With --detach it leaves them running instead; stop them
 # with deploy/local/down.sh.
 #
@@ -128,17 +131,35 @@ for n in 1 2; do
   if [ -n "${!code}" ]; then echo "    edge-$n: new enrollment code ${!code}"; else echo "    edge-$n: already enrolled (credential in .run/edge-$n)"; fi
 done
 
+# edge-1 is also the lab server that runs the demo microscope (issue 6). Its OS accounts come from
+# a demo passwd file (Ada as uid 61001, a guest as 61002) rather than this machine's, and its
+# grant/revoke commands are a script that logs what gpasswd would do, so the demo changes no real
+# account or group. The control program is a copy of sleep.
+LAB="$RUN/lab"
+mkdir -p "$LAB/bin"
+printf '%s\n' 'root:x:0:0:root:/root:/bin/bash' 'ada:x:61001:61001:Ada Lovelace:/nonexistent:/usr/sbin/nologin' \
+  'guest:x:61002:61002:Guest:/nonexistent:/usr/sbin/nologin' > "$LAB/passwd"
+printf '#!/bin/sh\n# deploy/local stand-in for: gpasswd -a|-d USER GROUP\necho "$(date -u +%%T) $*" >> "%s"\n' "$LAB/os-groups.log" > "$LAB/os-group.sh"
+chmod 755 "$LAB/os-group.sh"
+cp /bin/sleep "$LAB/bin/microscope-ctl"
+LAB_ARGS=(--EdgeAccess:LabPolicy:Accounts:PasswdPath="$LAB/passwd"
+  --EdgeAccess:LabPolicy:Grants:GrantCommand:0="$LAB/os-group.sh" --EdgeAccess:LabPolicy:Grants:GrantCommand:1=-a
+  --EdgeAccess:LabPolicy:Grants:GrantCommand:2="{user}" --EdgeAccess:LabPolicy:Grants:GrantCommand:3="{group}"
+  --EdgeAccess:LabPolicy:Grants:RevokeCommand:0="$LAB/os-group.sh" --EdgeAccess:LabPolicy:Grants:RevokeCommand:1=-d
+  --EdgeAccess:LabPolicy:Grants:RevokeCommand:2="{user}" --EdgeAccess:LabPolicy:Grants:RevokeCommand:3="{group}")
+
 say "starting the edge nodes, each dialling the hub through its own relay (deploy/local/link.sh cut|restore edge-N)"
-start_edge() { # n grpc-port web-port relay-port code
-  bash "$ROOT/deploy/local/link.sh" restore "edge-$1" | sed 's/^/    /'
+start_edge() { # n grpc-port web-port relay-port code [extra args...]
+  local n="$1" grpc="$2" web="$3" relay="$4" code="$5"; shift 5
+  bash "$ROOT/deploy/local/link.sh" restore "edge-$n" | sed 's/^/    /'
   # The code reaches the node through its environment, not its command line (ps).
-  EdgeAccess__Edge__EnrollmentCode="$5" start "edge-$1" edge/EdgeAccess.Edge \
-    --EdgeAccess:Endpoints:GrpcPort="$2" --EdgeAccess:Endpoints:WebPort="$3" \
-    --EdgeAccess:Edge:NodeId="edge-$1" --EdgeAccess:Edge:HubAddress="http://127.0.0.1:$4" \
-    --EdgeAccess:Edge:DataDirectory="$RUN/edge-$1" \
-    --EdgeAccess:Edge:SyncHeartbeatInterval=00:00:02 --EdgeAccess:Edge:MaxReconnectDelay=00:00:02
+  EdgeAccess__Edge__EnrollmentCode="$code" start "edge-$n" edge/EdgeAccess.Edge \
+    --EdgeAccess:Endpoints:GrpcPort="$grpc" --EdgeAccess:Endpoints:WebPort="$web" \
+    --EdgeAccess:Edge:NodeId="edge-$n" --EdgeAccess:Edge:HubAddress="http://127.0.0.1:$relay" \
+    --EdgeAccess:Edge:DataDirectory="$RUN/edge-$n" \
+    --EdgeAccess:Edge:SyncHeartbeatInterval=00:00:02 --EdgeAccess:Edge:MaxReconnectDelay=00:00:02 "$@"
 }
-start_edge 1 5200 5201 5110 "$CODE1"
+start_edge 1 5200 5201 5110 "$CODE1" "${LAB_ARGS[@]}"
 start_edge 2 5210 5211 5111 "$CODE2"
 wait_healthy edge-1 http://127.0.0.1:5201/health
 wait_healthy edge-2 http://127.0.0.1:5211/health
@@ -210,6 +231,17 @@ for id in $(ea_quiet --json bookings list --resource "$MICROSCOPE" --from "$(dat
     | json "' '.join(b['id'] for b in d.get('bookings', []) if b['personId']=='$ADA' and b['status'] in ('BOOKING_STATUS_PENDING','BOOKING_STATUS_CONFIRMED','BOOKING_STATUS_CHECKED_IN'))"); do
   ea_quiet bookings cancel "$id" --reason "deploy/local re-run" >/dev/null 2>&1 || true
 done
+say "issue 6: edge-1 is the microscope's lab server; it enforces bookings on the microscope's control program"
+note "edge-1 reported its OS accounts; an admin links uid 61001 (ada) to Ada Lovelace:"
+for _ in $(seq 1 40); do
+  ea_quiet --json nodes accounts edge-1 2>/dev/null | grep -q '"61001"\|: 61001' && break
+  sleep 0.5
+done
+ea nodes accounts edge-1
+ea nodes link-account edge-1 61001 "Ada Lovelace"
+note "The microscope runs on edge-1: its program is watched (enforce: warn 20 s before the end, stop 5 s after it, check every 2 s) and bookers join the OS group 'microscope':"
+ea resources update "Demo microscope" --node edge-1 --control-program "$LAB/bin/microscope-ctl" \
+  --lab-mode enforce --lab-warning 20 --lab-grace 5 --lab-interval 2 --lab-group microscope
 ea resources show "Demo microscope"
 note "Ada taps at edge-1's Microscope room: no scheme or grant opens it, so edge-1 refuses her (NO_RIGHT; NOT_VALID_AT_TIME once an earlier demo booking has ended):"
 tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
@@ -226,6 +258,24 @@ if [ -n "$BOOKING_END" ]; then
   done
   tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
   ea bookings list --resource "$MICROSCOPE" --from "$(date -u +%FT%TZ)"
+  LAB_DEMO=false
+  if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    LAB_DEMO=true
+    for _ in $(seq 1 20); do grep -q -- "-a ada microscope" "$LAB/os-groups.log" 2>/dev/null && break; sleep 0.5; done
+    note "edge-1 ran its grant command for Ada's booking (.run/lab/os-groups.log):"
+    sed 's/^/      /' "$LAB/os-groups.log" 2>/dev/null | tail -n 3
+    note "Ada (uid 61001) and a guest (uid 61002, linked to nobody) both start the microscope's control program on edge-1:"
+    setpriv --reuid=61001 --regid=61001 --clear-groups setsid "$LAB/bin/microscope-ctl" 900 </dev/null >/dev/null 2>&1 &
+    ADA_PID=$!
+    setpriv --reuid=61002 --regid=61002 --clear-groups setsid "$LAB/bin/microscope-ctl" 900 </dev/null >/dev/null 2>&1 &
+    GUEST_PID=$!
+    for _ in $(seq 1 30); do kill -0 "$GUEST_PID" 2>/dev/null || break; sleep 0.5; done
+    note "The guest holds no booking: edge-1 warned and stopped the run within interval + grace; Ada's keeps running:"
+    echo "    guest's run (pid $GUEST_PID): $(kill -0 "$GUEST_PID" 2>/dev/null && echo running || echo stopped)"
+    echo "    Ada's run   (pid $ADA_PID): $(kill -0 "$ADA_PID" 2>/dev/null && echo running || echo stopped)"
+  else
+    note "(the lab-process part needs root and setpriv to run programs as other users; skipped)"
+  fi
   note "Cutting edge-1's link: from here on edge-1 decides alone, from its replica."
   bash "$ROOT/deploy/local/link.sh" cut edge-1 | sed 's/^/    /'
   wait_s=$(( $(date -u -d "$BOOKING_END UTC" +%s) - $(date -u +%s) + 2 ))
@@ -233,8 +283,20 @@ if [ -n "$BOOKING_END" ]; then
   [ "$wait_s" -gt 0 ] && sleep "$wait_s"
   note "The window has ended: edge-1, still cut off from the hub, refuses Ada by itself:"
   tap "Ada" 5200 "$MDOOR" 04A1B2C3D4
+  if $LAB_DEMO; then
+    for _ in $(seq 1 30); do kill -0 "$ADA_PID" 2>/dev/null || break; sleep 0.5; done
+    note "And it stopped Ada's control program 5 s after the end (it had warned her 20 s before), also offline:"
+    echo "    Ada's run   (pid $ADA_PID): $(kill -0 "$ADA_PID" 2>/dev/null && echo "still running" || echo stopped)"
+    note "and took her out of the OS group again:"
+    sed 's/^/      /' "$LAB/os-groups.log" | tail -n 2
+  fi
   bash "$ROOT/deploy/local/link.sh" restore edge-1 | sed 's/^/    /'
   wait_node edge-1 NODE_HEALTH_ONLINE || true
+  if $LAB_DEMO; then
+    sleep 2
+    note "Back online, edge-1 uploaded what it did; the hub's journal shows the warnings and terminations:"
+    for kind in lab.warning lab.terminated; do ea journal --node edge-1 --kind "$kind" --limit 3; done
+  fi
 else
   echo "    could not book the demo microscope (see the error above)"
 fi

@@ -40,6 +40,8 @@ public sealed class SystemWorld : IAsyncLifetime
 
     public JournalService.Client Journal => new(Hub.Channel);
 
+    public BookingService.Client Booking => new(Hub.Channel);
+
     public async Task InitializeAsync()
     {
         await Hub.InitializeAsync().WithTimeout(TimeSpan.FromSeconds(90));
@@ -106,11 +108,11 @@ public sealed class SystemWorld : IAsyncLifetime
     }, Admin).ResponseAsync.WithTimeout();
 
     /// <summary>Registers a node for the site and starts its process (enrolling with a fresh code).</summary>
-    public async Task<EdgeProcess> StartEdgeAsync(TestSite site, string? nodeId = null)
+    public async Task<EdgeProcess> StartEdgeAsync(TestSite site, string? nodeId = null, params string[] extra)
     {
         nodeId ??= $"edge-{Guid.NewGuid():N}"[..16];
         var enrollment = await Nodes.CreateNodeAsync(new CreateNodeRequest { NodeId = nodeId, SiteId = site.Id }, Admin).ResponseAsync.WithTimeout();
-        var edge = new EdgeProcess(nodeId, Link.Port, enrollment.EnrollmentCode);
+        var edge = new EdgeProcess(nodeId, Link.Port, enrollment.EnrollmentCode, dataDirectory: null, extra);
         _edges.Add(edge);
         edge.Start();
         return edge;
