@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using EdgeAccess.Edge.LabPolicy.Processes;
-using Xunit.Abstractions;
 
 namespace EdgeAccess.Edge.LabPolicy.Tests.Processes;
 
 [Collection(RealProcesses.Name)]
-public sealed partial class ProcessTableTests(ITestOutputHelper output) : IDisposable
+public sealed class ProcessTableTests : IDisposable
 {
     private readonly TestPrograms _programs = new();
 
@@ -98,51 +97,25 @@ public sealed partial class ProcessTableTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public async Task Read_TwoThousandProcesses_CostsLessThanHalfASecondOfCpu()
+    public async Task Read_TwoThousandProcessesOfAnotherUser_SeesEveryOneWithItsDetails()
     {
-        var program = _programs.Sleep("bench-sleep");
+        // What a scan costs is measured by bench/lab/run.sh; this checks that a large table is whole.
+        var program = _programs.Sleep("many-sleep");
         // One shell forks 2000 sleeps; they share a process group, so Dispose's sweep ends them.
         var spawner = _programs.Script("spawn.sh", $"i=0; while [ $i -lt 2000 ]; do {program} 600 & i=$((i+1)); done; wait");
         using var process = _programs.Start(TestPrograms.UserA, "/bin/sh", spawner);
         Assert.True(await TestPrograms.EventuallyAsync(
             () => ProcessTable.Read(ProcessDetail.Basic).Processes.Count(p => p.ProcessGroup == process.Id) > 2000, TimeSpan.FromSeconds(60)));
 
-        ProcessTable.Read(); // warm up
-        const int Rounds = 5;
-        var count = 0;
-        var (full, fullCpu) = Measure(() => count = ProcessTable.Read().Processes.Count);
-        var (complete, completeCpu) = Measure(() => ProcessTable.Read(ProcessDetail.Complete));
-        var (basic, basicCpu) = Measure(() => ProcessTable.Read(ProcessDetail.Basic));
-        output.WriteLine($"/proc scan of {count} processes (wall / this thread's CPU per scan): "
-            + $"full {full.TotalMilliseconds:F1} / {fullCpu.TotalMilliseconds:F1} ms ({fullCpu.TotalMicroseconds / count:F1} µs CPU per process), "
-            + $"complete {complete.TotalMilliseconds:F1} / {completeCpu.TotalMilliseconds:F1} ms, basic {basic.TotalMilliseconds:F1} / {basicCpu.TotalMilliseconds:F1} ms");
-        Assert.True(count > 2000);
-        // CPU, not wall time: the wall time includes waiting for a CPU on a busy CI machine.
-        Assert.True(fullCpu < TimeSpan.FromMilliseconds(500), $"a full scan took {fullCpu.TotalMilliseconds} ms of CPU");
-
-        static (TimeSpan Wall, TimeSpan Cpu) Measure(Action scan)
+        var group = ProcessTable.Read().Processes.Where(p => p.ProcessGroup == process.Id && p.Pid != process.Id).ToList();
+        Assert.Equal(2000, group.Count);
+        Assert.All(group, p =>
         {
-            var cpu = ThreadCpuTime();
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < Rounds; i++)
-            {
-                scan();
-            }
-
-            return (watch.Elapsed / Rounds, (ThreadCpuTime() - cpu) / Rounds);
-        }
+            Assert.Equal(TestPrograms.UserA, p.Uid);
+            Assert.Equal(program, p.Executable);
+            Assert.NotEqual(0UL, p.StartTicks);
+        });
     }
 
     public void Dispose() => _programs.Dispose();
-
-    // CLOCK_THREAD_CPUTIME_ID (clock_gettime(2)): the CPU time of the calling thread only.
-    private static unsafe TimeSpan ThreadCpuTime()
-    {
-        var spec = stackalloc long[2];
-        Assert.Equal(0, ClockGetTime(3, spec));
-        return TimeSpan.FromTicks((spec[0] * TimeSpan.TicksPerSecond) + (spec[1] / 100));
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static unsafe partial int ClockGetTime(int clock, long* spec);
 }
