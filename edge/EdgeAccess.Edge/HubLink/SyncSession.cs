@@ -95,9 +95,20 @@ internal sealed partial class SyncSession
         {
             journal.Appended -= appended;
             _status.Disconnected();
-            // Let what is already queued go out first (e.g. the result of a resync command), briefly.
+            // Let what is already queued go out first (e.g. the result of a resync command), briefly:
+            // the pump half-closes the stream after the last message, and the hub ends the call once
+            // it has read everything. Cancelling before that would reset the stream and could drop
+            // messages the hub had received but not yet read.
             _outbox.Writer.TryComplete();
-            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
+            using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(3), _time))
+            {
+                await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, drain.Token)).ConfigureAwait(false);
+                if (writer.IsCompletedSuccessfully && !cancellationToken.IsCancellationRequested)
+                {
+                    await Quietly(DrainAsync(call.ResponseStream, drain.Token)).ConfigureAwait(false);
+                }
+            }
+
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(Quietly(writer), Quietly(heartbeats), Quietly(uploads), Quietly(accountReports)).ConfigureAwait(false);
             _journalSignal.Dispose();
@@ -375,6 +386,14 @@ internal sealed partial class SyncSession
         }
 
         await requests.CompleteAsync().ConfigureAwait(false);
+    }
+
+    // Reads (and ignores) what the hub still sends until it ends the call.
+    private static async Task DrainAsync(IAsyncStreamReader<HubMessage> responses, CancellationToken cancellationToken)
+    {
+        while (await responses.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+        }
     }
 
     private static async Task Quietly(Task task)
