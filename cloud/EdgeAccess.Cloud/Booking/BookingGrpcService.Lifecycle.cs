@@ -54,8 +54,7 @@ public sealed partial class BookingGrpcService
             }
 
             booking.Note = note;
-            await SaveAsync(caller.ToActor(), [booking.ResourceId], span, ct);
-            await events.EmitAsync(booking, BookingEventTypes.Modified, schedule: moved, ct);
+            await SaveAsync(caller.ToActor(), [booking.ResourceId], span, c => events.EmitAsync(booking, BookingEventTypes.Modified, schedule: moved, c), ct);
             BookingLog.Changed(logger, caller.Username, id, "updated");
             return booking.ToProto();
         }, ct), ct);
@@ -123,8 +122,7 @@ public sealed partial class BookingGrpcService
         booking.CheckedInAt = Admin.Sites.AdminFields.Truncate(now);
         return await InTransactionAsync(async () =>
         {
-            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
-            await events.EmitAsync(booking, BookingEventTypes.CheckedIn, schedule: false, ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, c => events.EmitAsync(booking, BookingEventTypes.CheckedIn, schedule: false, c), ct);
             BookingLog.Changed(logger, caller.Username, id, "checked in");
             return booking.ToProto();
         }, ct);
@@ -155,8 +153,7 @@ public sealed partial class BookingGrpcService
         booking.RulesOverride |= rulesOverride;
         return await InTransactionAsync(async () =>
         {
-            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, ct);
-            await events.EmitAsync(booking, BookingEventTypes.ForDecision(status), schedule: false, ct);
+            await AdminWrites.SaveAsync(changes, db, caller.ToActor(), BookingKind, c => events.EmitAsync(booking, BookingEventTypes.ForDecision(status), schedule: false, c), ct);
             BookingLog.Changed(logger, caller.Username, booking.Id, status.ToString().ToLowerInvariant());
             return booking.ToProto();
         }, ct);

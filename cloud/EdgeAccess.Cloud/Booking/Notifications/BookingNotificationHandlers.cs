@@ -77,8 +77,7 @@ public sealed partial class NoShowHandler(HubDbContext db, HubChanges changes, B
 
         // A check-in committing meanwhile bumps the version: the save fails, the outbox retries, and
         // the retry finds the booking checked in.
-        await changes.SaveAsync(db, ChangeActor.System, ct);
-        await events.EmitAsync(booking, BookingEventTypes.Released, schedule: false, ct);
+        await changes.SaveAsync(db, ChangeActor.System, c => events.EmitAsync(booking, BookingEventTypes.Released, schedule: false, c), ct);
         await transaction.CommitAsync(ct);
         LogReleased(logger, booking.Id, booking.ResourceId);
     }
