@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using EdgeAccess.Edge.AccessPoint;
 using EdgeAccess.Edge.Doors;
 using EdgeAccess.Edge.LabPolicy.Accounts;
@@ -86,7 +87,7 @@ internal sealed class SyncWorker(
                 status.Failed($"{ex.StatusCode}: {ex.Status.Detail}");
                 wait = RefusedRetry;
             }
-            catch (Exception ex) when (ex is RpcException or IOException or TimeoutException or InvalidDataException or OperationCanceledException or HttpRequestException)
+            catch (Exception ex) when (ex is RpcException or IOException or TimeoutException or InvalidDataException or OperationCanceledException or HttpRequestException or SocketException)
             {
                 failures++;
                 wait = ReconnectBackoff.Next(failures, settings.MaxReconnectDelay);

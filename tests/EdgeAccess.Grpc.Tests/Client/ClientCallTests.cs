@@ -66,4 +66,24 @@ public sealed class ClientCallTests(GrpcServerFixture fixture) : IClassFixture<G
 
         Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
     }
+
+    // SocketsHttpHandler can surface a bare SocketException (ENOTCONN from Socket.RemoteEndPoint)
+    // when a link drops while a connection is set up: an edge node's sync stream once died of it.
+    [Fact]
+    public async Task ServerStreamingCall_TransportThrowsSocketException_Unavailable()
+    {
+        using var channel = GrpcChannel.ForAddress("http://127.0.0.1:1", new GrpcChannelOptions { HttpHandler = new ThrowingHandler() });
+        using var call = new TestService.Client(channel).StreamingOutputCall(new StreamingOutputCallRequest());
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TestTimeouts.Call));
+
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+        Assert.Contains("SocketException", failure.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new SocketException((int)SocketError.NotConnected);
+    }
 }

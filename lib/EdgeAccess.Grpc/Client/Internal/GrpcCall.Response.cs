@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using EdgeAccess.Grpc.Protocol;
 
 namespace EdgeAccess.Grpc.Client.Internal;
@@ -44,7 +45,9 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
             Finish(CancellationStatus() with { DebugException = ex }, null);
             return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        // SocketException too: SocketsHttpHandler lets one through unwrapped when the connection
+        // drops while it is being set up (Socket.RemoteEndPoint on a socket just disconnected).
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or OperationCanceledException)
         {
             Finish(new Status(StatusCode.Unavailable, $"Error starting gRPC call. {ex.GetType().Name}: {ex.Message}") { DebugException = ex }, null);
             return null;
