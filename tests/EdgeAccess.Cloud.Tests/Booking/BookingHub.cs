@@ -77,34 +77,8 @@ public sealed class BookingHub : AuthHub, IAsyncLifetime
     public async Task<(CallOptions Call, string PersonId)> SignInWithPersonAsync(UserRole role)
     {
         var personId = await CreatePersonAsync();
-        await using var scope = Host.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = Clock.GetUtcNow();
-        var user = new Data.Entities.User
-        {
-            Id = Guid.CreateVersion7(now),
-            Username = NewUsername(role.ToString().ToLowerInvariant()),
-            PasswordHash = "not used",
-            Role = role,
-            PersonId = Guid.Parse(personId),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Users.Add(user);
-        await db.SaveChangesAsync().WithTimeout();
-        var access = BearerTokens.New();
-        db.Sessions.Add(new Data.Entities.Session
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = user.Id,
-            AccessHash = BearerTokens.Hash(access),
-            RefreshHash = BearerTokens.Hash(BearerTokens.New()),
-            AccessExpires = now.AddDays(30),
-            RefreshExpires = now.AddDays(30),
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync().WithTimeout();
-        return (Bearer(access), personId);
+        var (call, _) = await Host.SignInUserAsync(role, Guid.Parse(personId), NewUsername(role.ToString().ToLowerInvariant()), Clock.GetUtcNow(), TimeSpan.FromDays(30)).WithTimeout();
+        return (call, personId);
     }
 
     /// <summary>Midnight UTC <paramref name="days"/> days from the hub clock's today.</summary>

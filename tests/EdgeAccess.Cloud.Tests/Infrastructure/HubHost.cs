@@ -7,7 +7,6 @@ using EdgeAccess.Cloud.Data.Entities;
 using EdgeAccess.Grpc;
 using EdgeAccess.Grpc.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -115,20 +114,29 @@ public sealed class HubHost : IAsyncLifetime
     /// database, and returns call options carrying its bearer token. The token format is the
     /// hub's: base64url of 32 random bytes, stored as SHA-256 of its UTF-8 text.
     /// </summary>
-    public async Task<CallOptions> SignInAsync(UserRole role, Guid? personId = null, string? username = null)
+    public async Task<CallOptions> SignInAsync(UserRole role, Guid? personId = null, string? username = null) =>
+        (await SignInUserAsync(role, personId, username)).Call;
+
+    /// <summary>
+    /// As <see cref="SignInAsync"/>, also returning the user's id; <paramref name="now"/> is the
+    /// hub clock's time (tests that move a manual clock) and the session lasts <paramref name="lifetime"/>
+    /// (default an hour). The user has no usable password.
+    /// </summary>
+    public async Task<(CallOptions Call, Guid UserId)> SignInUserAsync(
+        UserRole role, Guid? personId = null, string? username = null, DateTimeOffset? now = null, TimeSpan? lifetime = null)
     {
         await using var scope = CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = DateTimeOffset.UtcNow;
+        var at = now ?? DateTimeOffset.UtcNow;
         var user = new User
         {
-            Id = Guid.CreateVersion7(),
+            Id = Guid.CreateVersion7(at),
             Username = username ?? $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}"[..20],
-            PasswordHash = new PasswordHasher<User>().HashPassword(null!, "test-password-1"),
+            PasswordHash = "not used",
             Role = role,
             PersonId = personId,
-            CreatedAt = now,
-            UpdatedAt = now,
+            CreatedAt = at,
+            UpdatedAt = at,
         };
         var access = NewToken();
         db.Users.Add(user);
@@ -137,16 +145,16 @@ public sealed class HubHost : IAsyncLifetime
         await db.SaveChangesAsync();
         db.Sessions.Add(new Session
         {
-            Id = Guid.CreateVersion7(),
+            Id = Guid.CreateVersion7(at),
             UserId = user.Id,
             AccessHash = SHA256.HashData(Encoding.UTF8.GetBytes(access)),
             RefreshHash = SHA256.HashData(Encoding.UTF8.GetBytes(NewToken())),
-            AccessExpires = now.AddHours(1),
-            RefreshExpires = now.AddDays(1),
-            CreatedAt = now,
+            AccessExpires = at + (lifetime ?? TimeSpan.FromHours(1)),
+            RefreshExpires = at + (lifetime ?? TimeSpan.FromDays(1)),
+            CreatedAt = at,
         });
         await db.SaveChangesAsync();
-        return new CallOptions(Headers: new Metadata { { "authorization", $"Bearer {access}" } });
+        return (new CallOptions(Headers: new Metadata { { "authorization", $"Bearer {access}" } }), user.Id);
     }
 
     /// <inheritdoc />

@@ -79,39 +79,17 @@ public sealed class NotificationHub : AuthHub, IAsyncLifetime
     {
         var person = await new PersonService.Client(Host.Channel).CreatePersonAsync(
             new CreatePersonRequest { Person = new Person { DisplayName = "p-" + Guid.NewGuid().ToString("N")[..8] } }, Admin).ResponseAsync.WithTimeout();
-        await using var scope = Host.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = Clock.GetUtcNow();
-        var user = new Data.Entities.User
-        {
-            Id = Guid.CreateVersion7(now),
-            Username = "m-" + Guid.NewGuid().ToString("N")[..10],
-            PasswordHash = "not used",
-            Role = UserRole.Member,
-            PersonId = Guid.Parse(person.Id),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Users.Add(user);
-        await db.SaveChangesAsync().WithTimeout();
-        var access = BearerTokens.New();
-        db.Sessions.Add(new Data.Entities.Session
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = user.Id,
-            AccessHash = BearerTokens.Hash(access),
-            RefreshHash = BearerTokens.Hash(BearerTokens.New()),
-            AccessExpires = now.AddDays(30),
-            RefreshExpires = now.AddDays(30),
-            CreatedAt = now,
-        });
+        var (call, userId) = await Host.SignInUserAsync(UserRole.Member, Guid.Parse(person.Id), "m-" + Guid.NewGuid().ToString("N")[..10], now, TimeSpan.FromDays(30)).WithTimeout();
         if (chatId is { } chat)
         {
-            db.TelegramLinks.Add(new Data.Entities.TelegramLink { UserId = user.Id, ChatId = chat, LinkedAt = now });
+            await using var scope = Host.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            db.TelegramLinks.Add(new Data.Entities.TelegramLink { UserId = userId, ChatId = chat, LinkedAt = now });
+            await db.SaveChangesAsync().WithTimeout();
         }
 
-        await db.SaveChangesAsync().WithTimeout();
-        return (Bearer(access), person.Id, user.Id);
+        return (call, person.Id, userId);
     }
 
     /// <summary>The next quarter hour of the hub clock plus <paramref name="quarters"/> more.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EdgeAccess.Bench.Edge;
+namespace EdgeAccess.Bench.Shared;
 
 /// <summary>The Markdown report: printed to stdout as it grows, and saved at the end.</summary>
 internal sealed class Report

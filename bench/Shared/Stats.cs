@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace EdgeAccess.Bench.Booking;
+namespace EdgeAccess.Bench.Shared;
 
 /// <summary>Percentiles of a set of durations (nearest rank on the sorted samples).</summary>
 internal sealed class Stats
